@@ -145,7 +145,9 @@ def image_dls(path, valid_name:str='val', get_y=parent_label, size:int=64, bs:in
     dblock = DataBlock(blocks=(ImageBlock, CategoryBlock), get_y=get_y, splitter=GrandparentSplitter(valid_name=valid_name),
                        item_tfms=item_tfms, batch_tfms=[*batch_tfms, Normalize.from_stats(*imagenet_stats)])
     if num_workers is None: num_workers = {'light': 1, 'fastai': min(2, os.cpu_count() or 1), 'none': 0}[aug]
-    return dblock.dataloaders(files, bs=bs, num_workers=num_workers, seed=seed, device=device)
+    dls = dblock.dataloaders(files, bs=bs, num_workers=num_workers, seed=seed, device=device)
+    dls.aug = aug  # recorded in checkpoints, so inference prepares images as validation did
+    return dls
 
 # %% ../nbs/02_data.ipynb #ce79c166
 def imagenette_dls(path=None, variant:str='imagenette-160', size:int=64, presize_to:int|None='auto', **kwargs):

@@ -41,7 +41,8 @@ def make_learner(dls,  # fastai DataLoaders; `dls.c` sets the number of outputs
     loss = LabelSmoothingCrossEntropyFlat(eps=label_smoothing) if label_smoothing else CrossEntropyLossFlat()
     learn = Learner(dls, model, loss_func=loss, metrics=accuracy, splitter=resnet_split,
                     path=Path(out) if out else Path('.'), model_dir='.')
-    learn.meta = dict(arch=arch, n_out=int(dls.c), vocab=[str(v) for v in dls.vocab], arch_kwargs=arch_kwargs)
+    learn.meta = dict(arch=arch, n_out=int(dls.c), vocab=[str(v) for v in dls.vocab], arch_kwargs=arch_kwargs,
+                      aug=getattr(dls, 'aug', 'light'))
     if torch.cuda.is_available(): learn.to_channelslast()
     return learn
 
@@ -74,6 +75,8 @@ def _save(state, fn):
     torch.save(state, tmp)
     os.replace(tmp, fn)
 
+_np_scalar = (np._core if hasattr(np, '_core') else np.core).multiarray.scalar  # numpy 2 renamed numpy.core
+
 def read_checkpoint(fn) -> dict:
     "Load a checkpoint dict with `weights_only=True` (no pickled code); clear errors for missing or foreign files."
     fn = Path(fn)
@@ -81,7 +84,7 @@ def read_checkpoint(fn) -> dict:
     if not fn.is_file(): raise CheckpointError(f"no checkpoint at {fn}: train one first with `resnet-fastai train --out DIR`")
     from torch.serialization import safe_globals
     try:
-        with safe_globals([L, np.core.multiarray.scalar, np.dtype, *[getattr(np.dtypes, d) for d in np.dtypes.__all__]]):
+        with safe_globals([L, _np_scalar, np.dtype, *[getattr(np.dtypes, d) for d in np.dtypes.__all__]]):
             state = torch.load(fn, map_location='cpu', weights_only=True)
     except Exception as e: raise CheckpointError(f"{fn} is not a readable resnet-fastai checkpoint ({type(e).__name__})") from None
     if not isinstance(state, dict) or 'meta' not in state or 'model' not in state:
@@ -143,7 +146,7 @@ def train(dls,  # DataLoaders to train on
         learn.opt.load_state_dict(state['opt'])
         phase, start = state['phase'], state['epoch'] + 1
         if phase == 'frozen' and start >= freeze_epochs: phase, start = 'unfrozen', 0
-        print(f"resuming {out/'last.pth'}: {phase} phase, epoch {start}")
+        print(f"resuming from last.pth: {phase} phase, epoch {start}")
     if not resume: (out/'metrics.csv').unlink(missing_ok=True)
     cbs = [Checkpoint(), *L(cbs)]
     lr_mult = 100 if pretrained is not None else 1
