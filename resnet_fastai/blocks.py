@@ -58,6 +58,7 @@ def _shortcut(ni, nf, s, avg_down=False):
     return ConvLayer(ni, nf, 1, stride=s, act_cls=None)
 
 # %% ../nbs/00_blocks.ipynb #16a84758
-def n_params(m:nn.Module) -> int:
+def n_params(m:nn.Module,  # Any PyTorch module, e.g. a `ResBlock` or a whole model
+            ) -> int:
     "Number of parameters of `m` (buffers such as batch-norm running statistics excluded)."
     return sum(p.numel() for p in m.parameters())

@@ -11,7 +11,7 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['DATASETS', 'DEFAULTS', 'plot_metrics', 'cmd_train', 'ImageError', 'load_image', 'predict_images', 'cmd_predict',
-           'cmd_evaluate', 'build_parser', 'main']
+           'cmd_evaluate', 'cmd_bench', 'build_parser', 'main']
 
 # %% ../nbs/08_cli.ipynb #022242db
 DATASETS = ('digits', 'imagenette-160', 'imagenette-320', 'imagenette', 'cifar10')
@@ -30,7 +30,9 @@ def _dls(data, size, bs, seed, n_per_class=None):
     return image_dls(path, valid_name, presize_to=int(round(size * 1.15)), **kw)
 
 # %% ../nbs/08_cli.ipynb #a5d7c95f
-def plot_metrics(csv, png):
+def plot_metrics(csv,  # A run's `metrics.csv`: one row per epoch, with `train_loss`, `valid_loss` and `accuracy`
+                 png,  # Path of the image file to write
+                ):
     "Training and validation loss per epoch, and validation accuracy, from a run's `metrics.csv`, saved as `png`."
     import pandas as pd, matplotlib
     matplotlib.use('Agg')
@@ -43,21 +45,33 @@ def plot_metrics(csv, png):
     b.plot(x, df.accuracy, 'o-', color='C2'); b.set(xlabel='epoch', ylabel='accuracy', title='validation accuracy')
     fig.tight_layout(); fig.savefig(png, dpi=100); plt.close(fig)
 
-def cmd_train(a):
+def cmd_train(a,  # The parsed command line (`argparse.Namespace`) of `resnet-fastai train`
+             ):
+    "`resnet-fastai train`: train, then write checkpoints, `metrics.csv` and `loss.png` to the run folder; returns 0."
     import pandas as pd
     from fastai.torch_core import set_seed
     from resnet_fastai.train import train
+    from resnet_fastai.fast import PRESETS, preset_callbacks, ProgressiveResize
+    preset = PRESETS[a.preset] if a.preset else {}
+    for k, default in [('data', 'imagenette-160' if preset else 'digits'), ('epochs', 5), ('lr', 8e-3), ('bs', 64),
+                       ('label_smoothing', 0.1), ('precision', 'fp32')]:
+        if getattr(a, k) is None: setattr(a, k, preset.get(k, default))  # what you type wins, then the preset, then the default
     kind = a.data if a.data in DATASETS else 'folder'
-    arch, size = a.arch or DEFAULTS[kind][0], a.size or DEFAULTS[kind][1]
+    arch = a.arch or preset.get('arch') or DEFAULTS[kind][0]
+    sizes = {0: a.size} if a.size else dict(preset.get('sizes', {0: DEFAULTS[kind][1]}))  # first epoch -> image size
+    arch_kwargs = {'zero_bn': True} if preset.get('zero_bn') else {}
     name = a.data if kind != 'folder' else Path(a.data).name
     out = Path(a.out or f'runs/{name}-{arch}')
     if a.seed is not None: set_seed(a.seed, reproducible=True)
-    dls = _dls(a.data, size, a.bs, a.seed, a.n_per_class)
+    sched = {e: _dls(a.data, s, a.bs, a.seed, a.n_per_class) for e, s in sorted(sizes.items())}
+    dls = sched[0]
     print(f"training {arch} on {name}: {len(dls.train_ds):,} train / {len(dls.valid_ds):,} valid images, {dls.c} classes, "
-          f"{size} px, {a.freeze_epochs}+{a.epochs} epochs -> {out}", flush=True)
+          f"{' then '.join(f'{s} px' for s in sizes.values())}, {a.freeze_epochs}+{a.epochs} epochs, {a.precision}"
+          + (f", preset {a.preset}" if a.preset else "") + f" -> {out}", flush=True)
+    cbs = preset_callbacks(a.precision) + ([ProgressiveResize(sched)] if len(sched) > 1 else [])
     t0 = time.time()
     learn = train(dls, arch, epochs=a.epochs, freeze_epochs=a.freeze_epochs, lr=a.lr, out=out, resume=a.resume,
-                  seed=a.seed, pretrained=a.pretrained, label_smoothing=a.label_smoothing)
+                  seed=a.seed, pretrained=a.pretrained, label_smoothing=a.label_smoothing, cbs=cbs, **arch_kwargs)
     df = pd.read_csv(out/'metrics.csv')
     plot_metrics(out/'metrics.csv', out/'loss.png')
     best = df.accuracy.idxmax()
@@ -69,7 +83,8 @@ def cmd_train(a):
 class ImageError(ValueError):
     "An image file that cannot be read."
 
-def load_image(fn):
+def load_image(fn,  # Path of an image file in any format PIL reads (alpha is put on white, 16-bit scaled to 8)
+              ):
     "Open any image file as an RGB `PILImage`, or raise an `ImageError` that names the file."
     from PIL import Image, ImageOps, UnidentifiedImageError
     from fastai.vision.core import PILImage
@@ -100,7 +115,11 @@ def _batch(images, size, aug='light'):
     xs = [tt(crop(im, split_idx=1)) for im in images]
     return norm(fl(torch.stack(xs))).as_subclass(torch.Tensor)
 
-def predict_images(model, meta, images, bs=64):
+def predict_images(model,  # A trained model in eval mode, e.g. from `load_model`
+                   meta,  # Metadata from `load_model`: its `size` (default 224 px) and `aug` set the preprocessing
+                   images,  # A list of RGB `PILImage`s, e.g. from `load_image`
+                   bs=64,  # Images per forward pass
+                  ):
     "Class probabilities for a list of RGB images with the checkpoint's preprocessing."
     import torch
     size = meta['size'][0] if meta.get('size') else 224
@@ -110,7 +129,9 @@ def predict_images(model, meta, images, bs=64):
     return torch.cat(out)
 
 # %% ../nbs/08_cli.ipynb #fd3dc453
-def cmd_predict(a):
+def cmd_predict(a,  # The parsed command line (`argparse.Namespace`) of `resnet-fastai predict`
+               ):
+    "`resnet-fastai predict`: print the top-k labels of each image file; returns 1 if any file was unreadable, else 0."
     from resnet_fastai.train import load_model
     model, meta = load_model(a.checkpoint)
     vocab, k, failed = meta['vocab'], min(a.topk, len(meta['vocab'])), 0
@@ -123,7 +144,9 @@ def cmd_predict(a):
         print(f"{fn}: " + ', '.join(f"{vocab[i]} {v:.1%}" for v, i in zip(top.values.tolist(), top.indices.tolist())))
     return 1 if failed else 0
 
-def cmd_evaluate(a):
+def cmd_evaluate(a,  # The parsed command line (`argparse.Namespace`) of `resnet-fastai evaluate`
+                ):
+    "`resnet-fastai evaluate`: print a checkpoint's confusion matrix and accuracy on class folders; returns 0."
     import pandas as pd, torch
     from resnet_fastai.train import load_model
     from resnet_fastai.data import IMAGENETTE_LABELS, DatasetError
@@ -157,6 +180,17 @@ def cmd_evaluate(a):
     print(f"accuracy {acc:.2%} on {len(targs):,} images in {split}" + (f" ({bad} unreadable skipped)" if bad else ""))
     return 0
 
+# %% ../nbs/08_cli.ipynb #c288cb65
+def cmd_bench(a,  # The parsed command line (`argparse.Namespace`) of `resnet-fastai bench`
+             ):
+    "`resnet-fastai bench`: print the speed tables of `resnet_fastai.bench.bench`; returns 0."
+    from resnet_fastai.bench import bench
+    if a.device == 'cuda':
+        import torch
+        if not torch.cuda.is_available(): raise ValueError("--device cuda was asked for but no CUDA GPU is available: drop --device")
+    bench(quick=a.quick, archs=a.arch, size=a.size, bs=a.bs, device=a.device, data=not a.no_data)
+    return 0
+
 # %% ../nbs/08_cli.ipynb #b3b30494
 def _positive(kind):
     def f(s):
@@ -186,19 +220,28 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
+def _presets():
+    from resnet_fastai.fast import PRESETS
+    return PRESETS
+
 def build_parser() -> argparse.ArgumentParser:
+    "The `resnet-fastai` argument parser, with the `train`, `evaluate`, `predict` and `bench` subcommands."
     p = _Parser(prog='resnet-fastai', description="Train, evaluate and use the from-scratch ResNets of resnet-fastai.")
-    sub = p.add_subparsers(dest='command', required=True, metavar='{train,evaluate,predict}')
+    sub = p.add_subparsers(dest='command', required=True, metavar='{train,evaluate,predict,bench}')
     t = sub.add_parser('train', help="train a ResNet (default: resnet20 on the offline digits set, about a minute on a CPU)")
-    t.add_argument('--data', type=_data, default='digits', help=f"{', '.join(DATASETS)}, or a folder with train/ and val/ (default: digits)")
+    t.add_argument('--preset', choices=tuple(_presets()), default=None, help="a tuned recipe: cpu-fast (Imagenette, ResNet-18, 96 then 128 px, "
+                   "10 epochs, bfloat16: 80%% in under 15 min on 2 CPU cores); options you give override it")
+    t.add_argument('--data', type=_data, default=None, help=f"{', '.join(DATASETS)}, or a folder with train/ and val/ (default: digits; imagenette-160 with --preset)")
     t.add_argument('--arch', type=_arch, default=None, help="resnet18/34/50/101/152, resnet20/32/44/56/110, plainNN (default: resnet20 for digits/cifar10, else resnet18)")
     t.add_argument('--size', type=_positive(int), default=None, help="image size in pixels (default: 32 for digits/cifar10, else 64)")
-    t.add_argument('--epochs', type=_nonneg_int, default=5, help="epochs with everything trainable (default: 5)")
+    t.add_argument('--epochs', type=_nonneg_int, default=None, help="epochs with everything trainable (default: 5)")
     t.add_argument('--freeze-epochs', type=_nonneg_int, default=0, help="epochs training only the head first, for --pretrained (default: 0)")
-    t.add_argument('--lr', type=_positive(float), default=8e-3, help="base learning rate of fine_tune (default: 8e-3)")
-    t.add_argument('--bs', type=_positive(int), default=64, help="batch size (default: 64)")
+    t.add_argument('--lr', type=_positive(float), default=None, help="base learning rate of fine_tune (default: 8e-3)")
+    t.add_argument('--bs', type=_positive(int), default=None, help="batch size (default: 64)")
     t.add_argument('--seed', type=int, default=42, help="random seed (default: 42)")
-    t.add_argument('--label-smoothing', type=float, default=0.1, help="label smoothing (default: 0.1)")
+    t.add_argument('--label-smoothing', type=float, default=None, help="label smoothing (default: 0.1)")
+    t.add_argument('--precision', choices=('fp32', 'bf16'), default=None, help="bf16: bfloat16 autocast and channels-last on a CPU "
+                   "(fast on CPUs with AMX or AVX512-BF16); CUDA always uses mixed precision (default: fp32)")
     t.add_argument('--pretrained', default=None, help="'torchvision' (download ImageNet weights) or a torchvision state-dict file")
     t.add_argument('--n-per-class', type=_positive(int), default=None, help="use only the first N images of each class (quick runs)")
     t.add_argument('--out', default=None, help="output folder (default: runs/<data>-<arch>)")
@@ -216,9 +259,18 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument('--checkpoint', **ck)
     pr.add_argument('--topk', type=_positive(int), default=3)
     pr.set_defaults(func=cmd_predict)
+    b = sub.add_parser('bench', help="speed of our ResNets vs torchvision's, and of the input pipeline (a table)")
+    b.add_argument('--quick', action='store_true', help="resnet18 and resnet20 only, fewer rounds: under a minute on 2 CPU cores")
+    b.add_argument('--arch', type=_arch, nargs='+', default=None, help="architectures (default: resnet18 34 50 20 56; quick: resnet18 20)")
+    b.add_argument('--size', type=_positive(int), default=64, help="image size for the ImageNet-style models (default: 64)")
+    b.add_argument('--bs', type=_positive(int), default=32, help="batch size (default: 32)")
+    b.add_argument('--device', choices=('cpu', 'cuda'), default=None, help="default: cuda if available, else cpu")
+    b.add_argument('--no-data', action='store_true', help="skip the input-pipeline measurement (it needs Imagenette)")
+    b.set_defaults(func=cmd_bench)
     return p
 
-def main(argv=None) -> int:
+def main(argv=None,  # Command-line arguments without the program name; None: `sys.argv[1:]`
+        ) -> int:
     "Entry point of the `resnet-fastai` command."
     warnings.filterwarnings('ignore', message='.*torch.jit.script', category=FutureWarning)
     args = build_parser().parse_args(argv)

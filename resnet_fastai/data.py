@@ -41,7 +41,9 @@ def _listing(p, n=8):
     items = sorted(x.name + ('/' if x.is_dir() else '') for x in p.iterdir())
     return ', '.join(items[:n]) + (f', ... ({len(items)} entries)' if len(items) > n else '') or 'nothing'
 
-def check_image_folder(path, valid_name:str|None=None) -> tuple[Path, str]:
+def check_image_folder(path,  # Dataset folder (`str` or `Path`; `~` is expanded)
+                       valid_name:str|None=None,  # Validation folder; default: the first of `val`, `valid`, `test`
+                      ) -> tuple[Path, str]:
     "Check `path` has `train/<class>/` and a validation folder (`val` or `test`) of class folders; return `(path, valid_name)`."
     path = Path(path).expanduser()
     if not path.is_dir(): raise DatasetError(f"dataset folder {path} does not exist")
@@ -86,14 +88,20 @@ def imagenette_label(fn):  # no return annotation: fastai infers pipeline types 
     wnid = parent_label(fn)
     return IMAGENETTE_LABELS.get(wnid, wnid)
 
-def imagenette_path(path=None, variant:str='imagenette-160') -> tuple[Path, str]:
+def imagenette_path(path=None,  # An Imagenette folder; None looks in `$RESNET_FASTAI_DATA`, then downloads
+                    variant:str='imagenette-160',  # `imagenette-160`, `-320` (shorter side in px) or `imagenette`
+                   ) -> tuple[Path, str]:
     "Imagenette folder: `path`, `$RESNET_FASTAI_DATA`, or fastai's download of `variant` (`imagenette-160`, `-320` or full)."
     if variant not in IMAGENETTE_URLS: raise DatasetError(f"unknown Imagenette variant {variant!r}: use one of {', '.join(IMAGENETTE_URLS)}")
     first = {'imagenette-160': 'imagenette2-160', 'imagenette-320': 'imagenette2-320', 'imagenette': 'imagenette2'}[variant]
     return find_dataset(path, (first, *[n for n in IMAGENETTE_FOLDERS if n != first]), IMAGENETTE_URLS[variant])
 
 # %% ../nbs/02_data.ipynb #01dd7d2d
-def image_files(path, valid_name:str='val', n_per_class:int|None=None, verify:bool=True) -> list:
+def image_files(path,  # Dataset folder with `train/<class>/` and `<valid_name>/<class>/`
+                valid_name:str='val',  # Name of the validation folder
+                n_per_class:int|None=None,  # Keep the first N files (by name) of each class in each split; None: all
+                verify:bool=True,  # Open every image (2 processes) and drop, with a message, the unreadable ones
+               ) -> list:
     "Image files of the train and valid splits, optionally the first `n_per_class` of each class, unreadable ones dropped."
     path = Path(path)
     files = []
@@ -120,7 +128,10 @@ def _presize_one(fn, src, dest, size):
         im.resize(resize_to(im, size, use_min=True), Image.BILINEAR).save(out, quality=90)
     return out
 
-def presize(files:list, src, size:int) -> list:
+def presize(files:list,  # Image paths, all inside `src`
+            src,  # Dataset folder: the copies keep their path relative to it, under `cache_dir()/<src name>-<size>px`
+            size:int,  # Shorter side of the copies in pixels; copies already in the cache are reused
+           ) -> list:
     "Copies of `files` (under `src`) with the shorter side resized to `size`, cached in `cache_dir()`; returns their paths."
     src = Path(src)
     dest = cache_dir()/f'{src.name}-{size}px'
@@ -129,8 +140,20 @@ def presize(files:list, src, size:int) -> list:
 # %% ../nbs/02_data.ipynb #1bfa7987
 AUGS = ('light', 'fastai', 'none')
 
-def image_dls(path, valid_name:str='val', get_y=parent_label, size:int=64, bs:int=64, aug:str='light', presize_to:int|None=None,
-              n_per_class:int|None=None, min_scale:float=0.35, num_workers:int|None=None, seed:int|None=None, verify:bool=True, device=None):
+def image_dls(path,  # Dataset folder with `train/<class>/` and `<valid_name>/<class>/`
+              valid_name:str='val',  # Name of the validation folder
+              get_y=parent_label,  # Label of a file path; default: its class folder's name
+              size:int=64,  # Height and width of the (square) images fed to the model, in pixels
+              bs:int=64,  # Batch size; must not exceed the number of training images
+              aug:str='light',  # `light` (random crop + flip), `fastai` (`aug_transforms`) or `none` (resize only)
+              presize_to:int|None=None,  # Shorter side of cached resized copies (`presize`), in pixels; None: originals
+              n_per_class:int|None=None,  # Only the first N images of each class in each split (quick runs); None: all
+              min_scale:float=0.35,  # Smallest fraction of the image area a random crop keeps (`light` and `fastai`)
+              num_workers:int|None=None,  # Worker processes; None: 1 for `light`, up to 2 for `fastai`, 0 for `none`
+              seed:int|None=None,  # Passed to fastai's `dataloaders`, which ignores it: call `set_seed` first instead
+              verify:bool=True,  # Open every image first and drop the unreadable ones
+              device=None,  # Device the batches are put on; None: fastai's default (the GPU if there is one)
+             ):
     "fastai `DataLoaders` for an image-classification folder, with `aug` (`light`, `fastai` or `none`) at `size` pixels."
     if aug not in AUGS: raise ValueError(f"unknown augmentation {aug!r}: use one of {', '.join(AUGS)}")
     files = image_files(path, valid_name, n_per_class, verify)
@@ -150,27 +173,39 @@ def image_dls(path, valid_name:str='val', get_y=parent_label, size:int=64, bs:in
     return dls
 
 # %% ../nbs/02_data.ipynb #ce79c166
-def imagenette_dls(path=None, variant:str='imagenette-160', size:int=64, presize_to:int|None='auto', **kwargs):
+def imagenette_dls(path=None,  # An Imagenette folder; None looks in `$RESNET_FASTAI_DATA`, then downloads `variant`
+                   variant:str='imagenette-160',  # `imagenette-160`, `imagenette-320` or `imagenette` (full size)
+                   size:int=64,  # Height and width of the (square) images fed to the model, in pixels
+                   presize_to:int|None='auto',  # Cached shorter side, px; 'auto': `round(1.15 * size)`; None: originals
+                   **kwargs,  # Passed to `image_dls`, e.g. `bs`, `aug`, `n_per_class`, `seed`
+                  ):
     "Imagenette `DataLoaders` with human-readable labels; images pre-resized to ~1.15x `size` unless `presize_to=None`."
     path, valid_name = imagenette_path(path, variant)
     if presize_to == 'auto': presize_to = int(round(size * 1.15))
     return image_dls(path, valid_name, get_y=imagenette_label, size=size, presize_to=presize_to, **kwargs)
 
 # %% ../nbs/02_data.ipynb #dcb57181
-def class_counts(dls) -> pd.DataFrame:
+def class_counts(dls,  # Image-classification `DataLoaders`, e.g. from `image_dls`
+                ) -> pd.DataFrame:
     "Images per class in the training and validation sets."
     counts = {name: pd.Series([dls.vocab[int(ds.tls[1].tfms(o))] for o in ds.items]).value_counts()
               for name, ds in [('train', dls.train_ds), ('valid', dls.valid_ds)]}
     return pd.DataFrame(counts).T.reindex(columns=sorted(dls.vocab)).fillna(0).astype(int)
 
 # %% ../nbs/02_data.ipynb #587e47f6
-def cifar10_dls(path=None, size:int=32, aug:str='light', min_scale:float=0.6, **kwargs):
+def cifar10_dls(path=None,  # A CIFAR-10 image folder; None looks in `$RESNET_FASTAI_DATA`, then downloads
+                size:int=32,  # Height and width of the images fed to the model, in pixels (CIFAR-10's own is 32)
+                aug:str='light',  # `light`, `fastai` or `none`, as in `image_dls`
+                min_scale:float=0.6,  # Smallest fraction of the image area a random crop keeps
+                **kwargs,  # Passed to `image_dls`, e.g. `bs`, `n_per_class`, `seed`
+               ):
     "CIFAR-10 `DataLoaders`: `path`, `$RESNET_FASTAI_DATA` (a `cifar10*` folder) or `untar_data(URLs.CIFAR)`."
     path, valid_name = find_dataset(path, ('cifar10-jpg', 'cifar10'), URLs.CIFAR)
     return image_dls(path, valid_name, size=size, aug=aug, min_scale=min_scale, **kwargs)
 
 # %% ../nbs/02_data.ipynb #f8251a9c
-def digits_path(dest=None) -> tuple[Path, str]:
+def digits_path(dest=None,  # Folder to write the images to; None: `cache_dir()/'digits'`
+               ) -> tuple[Path, str]:
     "scikit-learn's digits written once as an image folder (`train/` 80 %, `val/` 20 %, stratified); returns `(path, 'val')`."
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
@@ -186,7 +221,11 @@ def digits_path(dest=None) -> tuple[Path, str]:
         (dest/'.complete').touch()
     return check_image_folder(dest, 'val')
 
-def digits_dls(path=None, size:int=32, bs:int=64, **kwargs):
+def digits_dls(path=None,  # Where the digits image folder is (or will be written); None: `cache_dir()/'digits'`
+               size:int=32,  # Height and width the 8x8 digits are upscaled to, in pixels
+               bs:int=64,  # Batch size
+               **kwargs,  # Passed to `image_dls`, e.g. `n_per_class`, `seed`, `device`
+              ):
     "DataLoaders for the offline digits set: upscaled to `size`, no flips (a mirrored 2 is not a 2)."
     path, valid_name = digits_path(path)
     return image_dls(path, valid_name, size=size, bs=bs, aug='none', **kwargs)
@@ -205,7 +244,10 @@ def _steps(model, batches, n):
         seen += len(xb)
     return seen / (time.perf_counter() - t0)
 
-def pipeline_efficiency(dl, model, n_batches:int=30) -> dict:
+def pipeline_efficiency(dl,  # A training `DataLoader`, e.g. `dls.train`
+                        model,  # Model to train for the measurement (its weights are updated, with SGD at lr 1e-3)
+                        n_batches:int=30,  # Batches timed in each of the two measurements
+                       ) -> dict:
     "Training images/s fed by `dl` vs on a batch already in memory; `efficiency` is their ratio."
     model.train()
     xb, yb = dl.one_batch()

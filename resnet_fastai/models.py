@@ -24,7 +24,10 @@ __all__ = ['STEM_STRIDE', 'ARCHS', 'make_stem', 'ResNet', 'check_input', 'custom
 # %% ../nbs/01_models.ipynb #9f4473c3
 STEM_STRIDE = {'imagenet': 4, 'deep': 4, 'cifar': 1}
 
-def make_stem(kind:str='imagenet', in_channels:int=3, out_channels:int=64) -> nn.Sequential:
+def make_stem(kind:str='imagenet',  # 'imagenet' (downsamples by 4), 'deep' (by 4) or 'cifar' (keeps the resolution)
+              in_channels:int=3,  # Channels of the input images, e.g. 3 for RGB, 1 for grayscale
+              out_channels:int=64,  # Channels the stem outputs (the middle convs of `deep` use half as many)
+             ) -> nn.Sequential:
     "The layers before the first stage: `imagenet` (7x7 s2 conv + 3x3 s2 max-pool), `deep` (three 3x3 convs, ResNet-C) or `cifar` (one 3x3 conv)."
     if kind == 'imagenet':
         layers = [ConvLayer(in_channels, out_channels, 7, stride=2), nn.MaxPool2d(3, stride=2, padding=1)]
@@ -39,16 +42,26 @@ def make_stem(kind:str='imagenet', in_channels:int=3, out_channels:int=64) -> nn
 # %% ../nbs/01_models.ipynb #36a82765
 class ResNet(nn.Sequential):
     "A ResNet: `body` (stem and stages) then `head` (pool, flatten, linear); checks its input before running."
-    def __init__(self, body:nn.Sequential, head:nn.Sequential, in_channels:int=3, min_size:int=1):
+    def __init__(self,
+                 body:nn.Sequential,  # The stem and the stages, named `stem`, `layer1`, `layer2`, ...
+                 head:nn.Sequential,  # Average pool, flatten and linear layer, named `pool`, `flatten`, `fc`
+                 in_channels:int=3,  # Channels the input must have; checked before running
+                 min_size:int=1,  # Total downsampling of `body`: smallest input height and width accepted, in pixels
+                 in_size:int|None=None,  # The one input size a head that flattens (`pool='flatten'`/`'avg2'`) was built for
+                ):
         super().__init__(OrderedDict(body=body, head=head))
-        self.in_channels, self.min_size = in_channels, min_size
+        self.in_channels, self.min_size, self.in_size = in_channels, min_size, in_size
 
     def forward(self, x):
-        check_input(x, self.in_channels, self.min_size)
+        check_input(x, self.in_channels, self.min_size, self.in_size)
         return super().forward(x)
 
 # %% ../nbs/01_models.ipynb #012a8dcb
-def check_input(x, in_channels:int, min_size:int=1):
+def check_input(x,  # What the model was called with; should be a (batch, channels, height, width) tensor
+                in_channels:int,  # Number of channels the model expects
+                min_size:int=1,  # Smallest height and width in pixels (the model's total downsampling)
+                in_size:int|None=None,  # The only size accepted, for a model whose head flattens; None accepts any size
+               ):
     "Raise a `ValueError` that names the fix if `x` is not an image batch this network can take."
     if not isinstance(x, torch.Tensor) or x.ndim != 4:
         shape = tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__
@@ -62,6 +75,10 @@ def check_input(x, in_channels:int, min_size:int=1):
     if min(h, w) < min_size:
         raise ValueError(f"input of {h}x{w} pixels is too small: this network downsamples by {min_size}, "
                          f"so height and width must be at least {min_size}; resize the images")
+    if in_size is not None and (h, w) != (in_size, in_size):
+        raise ValueError(f"this model's head flattens its last feature map, so it only takes {in_size}x{in_size} inputs, "
+                         f"got {h}x{w}: resize the images to {in_size} px, or build it with pool='avg' (global average "
+                         "pooling), which takes any size")
 
 # %% ../nbs/01_models.ipynb #bbc26b81
 def _check_sizes(block_sizes, feature_map_sizes, classes):
@@ -86,6 +103,8 @@ def custom_resnet(block_sizes:list,  # Number of blocks in each stage, e.g. [2, 
                   zero_bn:bool=False,  # Zero-initialise the last batch norm of each block
                   avg_down:bool=False,  # ResNet-D shortcuts: average-pool then 1x1 conv when downsampling
                   ks:int=3,  # Kernel size inside the blocks
+                  pool:str='avg',  # Head: 'avg' (global average pooling, any input size), 'flatten' (VGG-style) or 'avg2' (a fixed 2x2 average pool, then flatten)
+                  in_size:int|None=None,  # Input size in pixels that a 'flatten' or 'avg2' head is built for
                  ) -> ResNet:
     "A ResNet with `len(block_sizes)` stages; the first stage keeps the stem's resolution, each later one halves it."
     _check_sizes(block_sizes, feature_map_sizes, classes)
@@ -99,28 +118,48 @@ def custom_resnet(block_sizes:list,  # Number of blocks in each stage, e.g. [2, 
                   for j in range(n)]
         layers.append((f'layer{i+1}', nn.Sequential(*blocks)))
         ni = nf
-    head = nn.Sequential(OrderedDict(pool=nn.AdaptiveAvgPool2d(1), flatten=nn.Flatten(), fc=nn.Linear(ni, classes)))
+    body = nn.Sequential(OrderedDict(layers))
     min_size = STEM_STRIDE[stem] * 2 ** (len(block_sizes) - 1)
-    return ResNet(nn.Sequential(OrderedDict(layers)), head, in_channels, min_size)
+    if pool == 'avg': pool_layer, n_features, in_size = nn.AdaptiveAvgPool2d(1), ni, None
+    elif pool in ('flatten', 'avg2'):
+        if not in_size or in_size < min_size * (2 if pool == 'avg2' else 1):
+            raise ValueError(f"pool={pool!r} flattens the last feature map, so its linear layer depends on the input size: "
+                             f"pass in_size (at least {min_size * (2 if pool == 'avg2' else 1)} px, e.g. in_size=224), or use pool='avg'")
+        pool_layer = nn.Identity() if pool == 'flatten' else nn.AvgPool2d(2)
+        with torch.no_grad(): n_features = pool_layer(body.eval()(torch.zeros(1, in_channels, in_size, in_size))).numel()
+        body.train()
+    else: raise ValueError(f"unknown pool {pool!r}: use 'avg', 'flatten' or 'avg2'")
+    head = nn.Sequential(OrderedDict(pool=pool_layer, flatten=nn.Flatten(), fc=nn.Linear(n_features, classes)))
+    return ResNet(body, head, in_channels, min_size, in_size)
 
 # %% ../nbs/01_models.ipynb #3db90416
-def resnet18(n_out:int=1000, **kwargs) -> ResNet:
+def resnet18(n_out:int=1000,  # Number of classes: outputs of the final linear layer
+             **kwargs,  # Passed to `custom_resnet`, e.g. `residual=False`, `stem='deep'`, `in_channels=1`
+            ) -> ResNet:
     "ResNet-18: basic blocks [2, 2, 2, 2]."
     return custom_resnet([2, 2, 2, 2], [64, 128, 256, 512], n_out, **kwargs)
 
-def resnet34(n_out:int=1000, **kwargs) -> ResNet:
+def resnet34(n_out:int=1000,  # Number of classes: outputs of the final linear layer
+             **kwargs,  # Passed to `custom_resnet`, e.g. `residual=False`, `stem='deep'`, `in_channels=1`
+            ) -> ResNet:
     "ResNet-34: basic blocks [3, 4, 6, 3]."
     return custom_resnet([3, 4, 6, 3], [64, 128, 256, 512], n_out, **kwargs)
 
-def resnet50(n_out:int=1000, **kwargs) -> ResNet:
+def resnet50(n_out:int=1000,  # Number of classes: outputs of the final linear layer
+             **kwargs,  # Passed to `custom_resnet`, e.g. `residual=False`, `stem='deep'`, `in_channels=1`
+            ) -> ResNet:
     "ResNet-50: bottleneck blocks [3, 4, 6, 3]."
     return custom_resnet([3, 4, 6, 3], [256, 512, 1024, 2048], n_out, bottleneck=True, **kwargs)
 
-def resnet101(n_out:int=1000, **kwargs) -> ResNet:
+def resnet101(n_out:int=1000,  # Number of classes: outputs of the final linear layer
+              **kwargs,  # Passed to `custom_resnet`, e.g. `residual=False`, `stem='deep'`, `in_channels=1`
+             ) -> ResNet:
     "ResNet-101: bottleneck blocks [3, 4, 23, 3]."
     return custom_resnet([3, 4, 23, 3], [256, 512, 1024, 2048], n_out, bottleneck=True, **kwargs)
 
-def resnet152(n_out:int=1000, **kwargs) -> ResNet:
+def resnet152(n_out:int=1000,  # Number of classes: outputs of the final linear layer
+              **kwargs,  # Passed to `custom_resnet`, e.g. `residual=False`, `stem='deep'`, `in_channels=1`
+             ) -> ResNet:
     "ResNet-152: bottleneck blocks [3, 8, 36, 3]."
     return custom_resnet([3, 8, 36, 3], [256, 512, 1024, 2048], n_out, bottleneck=True, **kwargs)
 
@@ -148,25 +187,54 @@ def load_torchvision_weights(model:ResNet,  # Our ResNet, built with the same de
 
 # %% ../nbs/01_models.ipynb #320fabe9
 def cifar_resnet(depth:int,  # 6n+2: 20, 32, 44, 56, 110, ...
-                 n_out:int=10, **kwargs) -> ResNet:
+                 n_out:int=10,  # Number of classes: outputs of the final linear layer
+                 **kwargs,  # Passed to `custom_resnet`, e.g. `residual=False` for the plain net
+                ) -> ResNet:
     "The CIFAR ResNet of He et al. (2015, section 4.2) with `depth` = 6n+2 layers; `residual=False` gives the plain net."
     if depth < 8 or (depth - 2) % 6:
         raise ValueError(f"depth must be 6n+2 (8, 14, 20, 32, 44, 56, 110, ...), got {depth}")
     n = (depth - 2) // 6
     return custom_resnet([n, n, n], [16, 32, 64], n_out, stem='cifar', **kwargs)
 
-def resnet20(n_out=10, **kwargs):  return cifar_resnet(20, n_out, **kwargs)
-def resnet32(n_out=10, **kwargs):  return cifar_resnet(32, n_out, **kwargs)
-def resnet44(n_out=10, **kwargs):  return cifar_resnet(44, n_out, **kwargs)
-def resnet56(n_out=10, **kwargs):  return cifar_resnet(56, n_out, **kwargs)
-def resnet110(n_out=10, **kwargs): return cifar_resnet(110, n_out, **kwargs)
+def resnet20(n_out:int=10,  # Number of classes: outputs of the final linear layer
+             **kwargs,  # Passed to `custom_resnet`, e.g. `residual=False` for the plain net
+            ):
+    "ResNet-20 for 32x32 images (He et al. 2015, sec. 4.2): 3 stages of 3 basic blocks, 16/32/64 channels."
+    return cifar_resnet(20, n_out, **kwargs)
+
+def resnet32(n_out:int=10,  # Number of classes: outputs of the final linear layer
+             **kwargs,  # Passed to `custom_resnet`, e.g. `residual=False` for the plain net
+            ):
+    "ResNet-32 for 32x32 images (He et al. 2015, sec. 4.2): 3 stages of 5 basic blocks, 16/32/64 channels."
+    return cifar_resnet(32, n_out, **kwargs)
+
+def resnet44(n_out:int=10,  # Number of classes: outputs of the final linear layer
+             **kwargs,  # Passed to `custom_resnet`, e.g. `residual=False` for the plain net
+            ):
+    "ResNet-44 for 32x32 images (He et al. 2015, sec. 4.2): 3 stages of 7 basic blocks, 16/32/64 channels."
+    return cifar_resnet(44, n_out, **kwargs)
+
+def resnet56(n_out:int=10,  # Number of classes: outputs of the final linear layer
+             **kwargs,  # Passed to `custom_resnet`, e.g. `residual=False` for the plain net
+            ):
+    "ResNet-56 for 32x32 images (He et al. 2015, sec. 4.2): 3 stages of 9 basic blocks, 16/32/64 channels."
+    return cifar_resnet(56, n_out, **kwargs)
+
+def resnet110(n_out:int=10,  # Number of classes: outputs of the final linear layer
+              **kwargs,  # Passed to `custom_resnet`, e.g. `residual=False` for the plain net
+            ):
+    "ResNet-110 for 32x32 images (He et al. 2015, sec. 4.2): 3 stages of 18 basic blocks, 16/32/64 channels."
+    return cifar_resnet(110, n_out, **kwargs)
 
 # %% ../nbs/01_models.ipynb #c3d991d7
 ARCHS = {f.__name__: f for f in [resnet18, resnet34, resnet50, resnet101, resnet152,
                                  resnet20, resnet32, resnet44, resnet56, resnet110]}
 ARCHS.update({'plain' + name[len('resnet'):]: partial(f, residual=False) for name, f in list(ARCHS.items())})
 
-def get_arch(name:str, n_out:int, **kwargs) -> ResNet:
+def get_arch(name:str,  # A key of `ARCHS`: `resnet18`...`resnet152`, `resnet20`...`resnet110` or a `plain` twin
+             n_out:int,  # Number of classes: outputs of the final linear layer
+             **kwargs,  # Passed to the architecture's function, then to `custom_resnet`
+            ) -> ResNet:
     "Build an architecture from `ARCHS` by name, with a helpful error for unknown names."
     if name not in ARCHS: raise ValueError(f"unknown architecture {name!r}; choose one of: {', '.join(ARCHS)}")
     return ARCHS[name](n_out=n_out, **kwargs)
@@ -200,6 +268,7 @@ def stage_summary(model:ResNet,  # A model from `custom_resnet`
     return pd.concat([df, total], ignore_index=True)
 
 # %% ../nbs/01_models.ipynb #5644dc5d
-def resnet_split(model:ResNet) -> list:
+def resnet_split(model:ResNet,  # A model from `custom_resnet`, with `body` and `head`
+                ) -> list:
     "Parameter groups for fastai: `[body, head]`, so `freeze()` trains the head only."
     return [params(model.body), params(model.head)]

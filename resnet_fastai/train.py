@@ -24,8 +24,8 @@ from fastai.torch_core import set_seed
 from .models import ResNet, get_arch, load_torchvision_weights, resnet_split
 
 # %% auto #0
-__all__ = ['make_learner', 'load_pretrained', 'trainable_fraction', 'CheckpointError', 'read_checkpoint', 'Checkpoint', 'train',
-           'load_model']
+__all__ = ['HEADLINE_MIME', 'make_learner', 'load_pretrained', 'trainable_fraction', 'CheckpointError', 'read_checkpoint',
+           'Checkpoint', 'train', 'load_model', 'headline_bundle', 'headline', 'headlines']
 
 # %% ../nbs/03_training.ipynb #d7b21f86
 def make_learner(dls,  # fastai DataLoaders; `dls.c` sets the number of outputs
@@ -172,3 +172,26 @@ def load_model(fn) -> tuple[ResNet, dict]:
     model = get_arch(meta['arch'], meta['n_out'], **meta.get('arch_kwargs', {}))
     model.load_state_dict(state['model'])
     return model.eval(), {**meta, 'metrics': state.get('metrics', {}), 'epoch': state.get('epoch')}
+
+# %% ../nbs/03_training.ipynb #435917ea
+HEADLINE_MIME = 'application/vnd.resnet-fastai.headline+json'
+
+def headline_bundle(what:str,  # What was measured, e.g. "ResNet-18 from scratch, Imagenette val accuracy"
+                    value:str, # The result, formatted, e.g. "79.5%"
+                    how:str    # The budget that produced it: resolution, epochs, hardware, wall time
+                   ) -> dict:
+    "The MIME bundle `headline` displays: Markdown and text for people, JSON for `headlines`"
+    text = f"**{what}: {value}** ({how})"
+    return {HEADLINE_MIME: dict(what=what, value=value, how=how), 'text/markdown': text, 'text/plain': text}
+
+def headline(what:str, value:str, how:str):
+    "Display a result as a bold line, tagged so `headlines` can find it in the saved notebook"
+    from IPython.display import display
+    display(headline_bundle(what, value, how), raw=True)
+
+def headlines(nb_path) -> list[dict]:
+    "Every `headline` in the saved outputs of notebook `nb_path`, with the notebook's name"
+    import json
+    nb = json.loads(Path(nb_path).read_text())
+    return [dict(notebook=Path(nb_path).stem, **o['data'][HEADLINE_MIME])
+            for c in nb['cells'] for o in c.get('outputs', []) if HEADLINE_MIME in o.get('data', {})]

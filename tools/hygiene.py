@@ -1,0 +1,101 @@
+"""Notebook hygiene: what the committed outputs of `nbs/*.ipynb` may not contain.
+
+    python tools/hygiene.py          # list the problems; exit 1 if there are any
+    python tools/hygiene.py --fix    # first strip the image outputs of cells marked as showing dataset photos
+
+Checked in every notebook:
+- no output of type `error`, and no traceback printed to stderr;
+- no absolute local path (`/tmp/...`, `/home/...`, `C:\\Users\\...`) and not this machine's name in any text output;
+- images are PNG at a sane size (at most 250 kB and 2,000 px on a side), and the notebook is under 2 MB;
+- no photos from the datasets: Imagenette comes from ImageNet (research use only) and neither it nor CIFAR-10 may be
+  stored in this repository, not even as a notebook output. A cell that shows dataset images (`show_batch`,
+  `plot_top_losses`, `show_results`, a class activation map) carries the line `PHOTO_MARK` and its image outputs
+  are stripped by `--fix` before committing. Images of the bundled scikit-learn digits are allowed.
+
+`nbs/index.ipynb` runs `problems` for every notebook in `nbdev-test`.
+"""
+from __future__ import annotations
+import base64, json, re, socket, struct, sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PHOTO_MARK = '# dataset photos: shown when you run it, never stored in the repository'
+PHOTO_CALLS = re.compile(r'(?<!def )\b(show_batch|plot_top_losses|show_results|show_cam|show_cams)\s*\(')
+ABS_PATH = re.compile(r'(?<![\w.~-])(?:/tmp|/home|/root|/work|/Users|/private/var|/content|/mnt|/opt)/|[A-Za-z]:\\\\?(?:Users|Windows)\\')
+MAX_IMAGE_BYTES, MAX_IMAGE_SIDE, MAX_NB_BYTES = 250_000, 2000, 2_000_000
+
+
+def notebooks(root: Path = ROOT) -> list[Path]:
+    return sorted(p for p in (root/'nbs').glob('*.ipynb') if not p.name.startswith(('_', '.')))
+
+
+def _text(o: dict) -> str:
+    if 'text' in o: return ''.join(o['text'])
+    if o.get('output_type') == 'error': return '\n'.join(o.get('traceback', []))
+    return '\n'.join(''.join(v) for k, v in o.get('data', {}).items() if k.startswith('text/') or k.endswith('json') and isinstance(v, str))
+
+
+def _png_size(b: bytes) -> tuple[int, int]:
+    return struct.unpack('>II', b[16:24]) if b[:8] == b'\x89PNG\r\n\x1a\n' else (0, 0)
+
+
+def _machine_names() -> list[str]:
+    names = {socket.gethostname(), socket.gethostname().split('.')[0]}
+    return [n for n in names if n and n != 'localhost']
+
+
+def problems(nb_path: Path) -> list[str]:
+    "Everything wrong with the committed outputs of notebook `nb_path` (empty when it is clean)"
+    raw = nb_path.read_bytes()
+    nb, out, name = json.loads(raw), [], nb_path.name
+    if len(raw) > MAX_NB_BYTES: out.append(f"{name}: {len(raw):,} bytes, over {MAX_NB_BYTES:,}: shrink its outputs")
+    hosts = [re.compile(rf'(?<![\w-]){re.escape(h)}(?![\w-])') for h in _machine_names()]
+    for i, c in enumerate(nb['cells']):
+        if c['cell_type'] != 'code': continue
+        src, where = ''.join(c['source']), f"{name} cell {i}"
+        photo_cell = PHOTO_MARK in src
+        if PHOTO_CALLS.search(src) and not photo_cell and 'digits' not in src:
+            out.append(f"{where}: shows dataset images ({PHOTO_CALLS.search(src).group(1)}) without the line {PHOTO_MARK!r}")
+        for o in c.get('outputs', []):
+            if o.get('output_type') == 'error':
+                out.append(f"{where}: error output {o.get('ename')}: {o.get('evalue', '')[:80]}")
+            text = _text(o)
+            if o.get('name') == 'stderr' and 'Traceback (most recent call last)' in text:
+                out.append(f"{where}: a traceback printed to stderr")
+            if (m := ABS_PATH.search(text)):
+                out.append(f"{where}: absolute local path in output: ...{text[max(0, m.start()-30):m.end()+30]!r}...")
+            for h in hosts:
+                if h.search(text): out.append(f"{where}: this machine's name {h.pattern!r} in output")
+            for k, v in o.get('data', {}).items():
+                if not k.startswith('image/'): continue
+                if photo_cell:
+                    out.append(f"{where}: dataset photos in the output: run `python tools/hygiene.py --fix`"); continue
+                if k != 'image/png':
+                    out.append(f"{where}: {k} output: plots should be PNG"); continue
+                b = base64.b64decode(''.join(v))
+                w, h = _png_size(b)
+                if len(b) > MAX_IMAGE_BYTES: out.append(f"{where}: PNG of {len(b):,} bytes, over {MAX_IMAGE_BYTES:,}: lower figsize or dpi")
+                if max(w, h) > MAX_IMAGE_SIDE: out.append(f"{where}: PNG of {w}x{h} px: lower figsize or dpi")
+    return out
+
+
+def strip_photos(nb_path: Path) -> int:
+    "Drop image outputs from the cells marked with `PHOTO_MARK`; returns how many were dropped"
+    nb, n = json.loads(nb_path.read_text()), 0
+    for c in nb['cells']:
+        if c['cell_type'] != 'code' or PHOTO_MARK not in ''.join(c['source']): continue
+        keep = [o for o in c.get('outputs', []) if not any(k.startswith('image/') for k in o.get('data', {}))]
+        n += len(c.get('outputs', [])) - len(keep)
+        c['outputs'] = keep
+    if n: nb_path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + '\n')
+    return n
+
+
+if __name__ == '__main__':
+    nbs = [Path(a) for a in sys.argv[1:] if not a.startswith('--')] or notebooks()
+    if '--fix' in sys.argv:
+        for p in nbs:
+            if (n := strip_photos(p)): print(f"{p.name}: stripped {n} dataset-photo output(s)")
+    found = [msg for p in nbs for msg in problems(p)]
+    print('\n'.join(found) if found else f"{len(nbs)} notebooks clean")
+    sys.exit(1 if found else 0)
