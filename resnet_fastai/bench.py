@@ -84,10 +84,11 @@ def step_rate(model:nn.Module,  # The model to time; moved to `device`
 def saved_for_backward(model:nn.Module,  # Model in training mode
                        x:torch.Tensor,  # An input batch
                       ) -> int:
-    "Bytes of the tensors autograd saves during `model(x)` for the backward pass (activations), counted once each."
+    "Bytes of the activations autograd saves during `model(x)` for the backward pass (each tensor once, weights not counted)."
+    weights = {p.data_ptr() for p in model.parameters()}
     seen = {}
     def pack(t):
-        seen[(t.data_ptr(), t.dtype, tuple(t.shape))] = t.numel() * t.element_size()
+        if t.data_ptr() not in weights: seen[(t.data_ptr(), t.dtype, tuple(t.shape))] = t.numel() * t.element_size()
         return t
     with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
         model.train()(x)
