@@ -178,9 +178,10 @@ def bench(quick:bool=False,  # ResNet-18/20, two rounds, light pipeline only: un
           device=None,  # Default: CUDA if available, else CPU
           data:bool=True,  # Also measure the input pipeline (needs Imagenette: `$RESNET_FASTAI_DATA` or a download)
           n_per_class:int|None=None,  # Images per class for the pipeline (default: all; quick: 80)
-          show=print,  # Where the report goes
+          show=None,  # Called with each line of text and each table (a DataFrame); default: print them as text
          ) -> dict:
     "Measure, print and return the model table (ours vs torchvision) and the input-pipeline table."
+    show = show or (lambda x: print(x.to_string(index=False) if isinstance(x, pd.DataFrame) else x))
     device = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
     archs = archs or (('resnet18', 'resnet20') if quick else ('resnet18', 'resnet34', 'resnet50', 'resnet20', 'resnet56'))
     where = torch.cuda.get_device_name(device) if device.type == 'cuda' else f"CPU ({platform.machine()}), {torch.get_num_threads()} threads"
@@ -207,4 +208,4 @@ def _fmt(df, cols):
     for c in out.columns:
         if c.endswith(('_vs_tv', 'efficiency')): out[c] = out[c].map(lambda v: '' if pd.isna(v) else f'{v:.2f}x' if 'vs' in c else f'{v:.0%}')
         elif out[c].dtype.kind == 'f': out[c] = out[c].map(lambda v: f'{v:,.1f}')
-    return out.to_string(index=False)
+    return out
