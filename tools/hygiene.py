@@ -18,15 +18,14 @@ from __future__ import annotations
 import base64, json, re, socket, struct, sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from colab import notebooks  # the same list of notebooks the Colab check walks
+
 ROOT = Path(__file__).resolve().parents[1]
 PHOTO_MARK = '# dataset photos: shown when you run it, never stored in the repository'
 PHOTO_CALLS = re.compile(r'(?<!def )\b(show_batch|plot_top_losses|show_results|show_cam|show_cams)\s*\(')
 ABS_PATH = re.compile(r'(?<![\w.~-])(?:/tmp|/home|/root|/work|/Users|/private/var|/content|/mnt|/opt)/|[A-Za-z]:\\\\?(?:Users|Windows)\\')
 MAX_IMAGE_BYTES, MAX_IMAGE_SIDE, MAX_NB_BYTES = 250_000, 2000, 2_000_000
-
-
-def notebooks(root: Path = ROOT) -> list[Path]:
-    return sorted(p for p in (root/'nbs').glob('*.ipynb') if not p.name.startswith(('_', '.')))
 
 
 def _text(o: dict) -> str:
