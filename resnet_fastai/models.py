@@ -22,13 +22,13 @@ __all__ = ['STEM_STRIDE', 'ARCHS', 'make_stem', 'ResNet', 'check_input', 'custom
            'resnet56', 'resnet110', 'get_arch', 'stage_summary', 'resnet_split']
 
 # %% ../nbs/01_models.ipynb #9f4473c3
-STEM_STRIDE = {'imagenet': 4, 'deep': 4, 'cifar': 1}
+STEM_STRIDE = {'imagenet': 4, 'deep': 4, 'cifar': 1, 'pool-bn': 4, 'unpadded': 4}
 
-def make_stem(kind:str='imagenet',  # 'imagenet' (downsamples by 4), 'deep' (by 4) or 'cifar' (keeps the resolution)
+def make_stem(kind:str='imagenet',  # 'imagenet', 'deep' or 'cifar'; 'pool-bn' and 'unpadded' reproduce two tutorials' stems
               in_channels:int=3,  # Channels of the input images, e.g. 3 for RGB, 1 for grayscale
               out_channels:int=64,  # Channels the stem outputs (the middle convs of `deep` use half as many)
              ) -> nn.Sequential:
-    "The layers before the first stage: `imagenet` (7x7 s2 conv + 3x3 s2 max-pool), `deep` (three 3x3 convs, ResNet-C) or `cifar` (one 3x3 conv)."
+    "The layers before the first stage: `imagenet` (7x7 s2 conv + 3x3 s2 max-pool), `deep` (three 3x3 convs, ResNet-C), `cifar` (one 3x3 conv), or a tutorial's variant."
     if kind == 'imagenet':
         layers = [ConvLayer(in_channels, out_channels, 7, stride=2), nn.MaxPool2d(3, stride=2, padding=1)]
     elif kind == 'deep':
@@ -36,7 +36,12 @@ def make_stem(kind:str='imagenet',  # 'imagenet' (downsamples by 4), 'deep' (by 
         layers = [ConvLayer(in_channels, mid, 3, stride=2), ConvLayer(mid, mid, 3), ConvLayer(mid, out_channels, 3),
                   nn.MaxPool2d(3, stride=2, padding=1)]
     elif kind == 'cifar': layers = [ConvLayer(in_channels, out_channels, 3)]
-    else: raise ValueError(f"unknown stem {kind!r}: use one of {', '.join(map(repr, STEM_STRIDE))}")
+    elif kind == 'pool-bn':  # a TF2 tutorial: conv, then max-pool, then BN and ReLU
+        layers = [ConvLayer(in_channels, out_channels, 7, stride=2, norm_type=None, act_cls=None),
+                  nn.MaxPool2d(3, stride=2, padding=1), nn.BatchNorm2d(out_channels), nn.ReLU(inplace=True)]
+    elif kind == 'unpadded':  # a fastai tutorial: no padding anywhere and no ReLU
+        layers = [ConvLayer(in_channels, out_channels, 7, stride=2, padding=0, act_cls=None), nn.MaxPool2d(3, stride=2)]
+    else: raise ValueError(f"unknown stem {kind!r}: use one of {', '.join(map(repr, STEM_STRIDE))}, or pass an nn.Module")
     return nn.Sequential(*layers)
 
 # %% ../nbs/01_models.ipynb #36a82765
@@ -92,34 +97,58 @@ def _check_sizes(block_sizes, feature_map_sizes, classes):
                 raise ValueError(f"{name} must contain positive integers, got {v!r} in {list(vals) if name != 'classes' else v}")
 
 # %% ../nbs/01_models.ipynb #cc594e0c
+def _head(n_features, classes, hidden, dropout, softmax, pool_layer):
+    if hidden is not None and (isinstance(hidden, bool) or not isinstance(hidden, Integral) or hidden < 1):
+        raise ValueError(f"head_hidden must be a positive number of units or None, got {hidden!r}")
+    if not 0 <= dropout < 1: raise ValueError(f"dropout is a probability in [0, 1), got {dropout!r}")
+    layers = [('pool', pool_layer), ('flatten', nn.Flatten())]
+    if hidden: layers += [('hidden', nn.Linear(n_features, hidden)), ('hidden_act', nn.ReLU(inplace=True))]
+    if dropout: layers.append(('drop', nn.Dropout(dropout)))
+    layers.append(('fc', nn.Linear(hidden or n_features, classes)))
+    if softmax: layers.append(('softmax', nn.Softmax(dim=1)))
+    return nn.Sequential(OrderedDict(layers))
+
 def custom_resnet(block_sizes:list,  # Number of blocks in each stage, e.g. [2, 2, 2, 2] for ResNet-18
                   feature_map_sizes:list,  # Output channels of each stage, e.g. [64, 128, 256, 512]
                   classes:int=1000,  # Outputs of the final linear layer
                   bottleneck:bool=False,  # Bottleneck blocks (ResNet-50 and deeper) instead of basic ones
                   residual:bool=True,  # False builds the plain twin: the same layers without shortcuts
                   in_channels:int=3,  # Channels of the input images
-                  stem:str='imagenet',  # 'imagenet' (7x7 conv + max-pool), 'deep' (three 3x3 convs) or 'cifar' (one 3x3 conv)
-                  stem_channels:int|None=None,  # Stem output; default 64 for a bottleneck ResNet-50, else the first stage's width
-                  zero_bn:bool=False,  # Zero-initialise the last batch norm of each block
+                  stem:str|nn.Module='imagenet',  # A kind for `make_stem` ('imagenet', 'deep', 'cifar', 'pool-bn', 'unpadded'), or your own module
+                  stem_channels:int|None=None,  # Stem output; default 64 for a bottleneck ResNet-50, else the first stage's width. Required with a module stem
+                  zero_bn:bool=False,  # Start each residual branch at zero (zero-initialised last batch norm)
                   avg_down:bool=False,  # ResNet-D shortcuts: average-pool then 1x1 conv when downsampling
                   ks:int=3,  # Kernel size inside the blocks
                   pool:str='avg',  # Head: 'avg' (global average pooling, any input size), 'flatten' (VGG-style) or 'avg2' (a fixed 2x2 average pool, then flatten)
                   in_size:int|None=None,  # Input size in pixels that a 'flatten' or 'avg2' head is built for
+                  order:str='conv-bn-relu',  # Where BN and ReLU go in the blocks (see `ResBlock`); 'bn-relu-conv' also adds a final BN and ReLU after the last stage
+                  stride_from_channels:bool=False,  # A tutorial's rule: a block downsamples when its channels change, instead of at the start of each stage after the first
+                  head_hidden:int|None=None,  # Units of a hidden linear layer (with ReLU) before the final one; None: no hidden layer
+                  dropout:float=0.0,  # Dropout probability before the final linear layer
+                  softmax:bool=False,  # End with a softmax (a mistake with a cross-entropy loss, which applies its own; see 06_pitfalls)
                  ) -> ResNet:
     "A ResNet with `len(block_sizes)` stages; the first stage keeps the stem's resolution, each later one halves it."
     _check_sizes(block_sizes, feature_map_sizes, classes)
     expansion = 4 if bottleneck else 1
-    stem_channels = stem_channels or max(feature_map_sizes[0] // expansion, 1)
-    layers = [('stem', make_stem(stem, in_channels, stem_channels))]
-    ni = stem_channels
+    if isinstance(stem, nn.Module):
+        if stem_channels is None: raise ValueError("a custom stem module needs stem_channels=<the number of channels it outputs>")
+        stem_layer, stride = stem, None  # unknown downsampling: `check_input` then only checks the channels
+    else:
+        stem_channels = stem_channels or max(feature_map_sizes[0] // expansion, 1)
+        stem_layer, stride = make_stem(stem, in_channels, stem_channels), STEM_STRIDE[stem]
+    layers, ni = [('stem', stem_layer)], stem_channels
     for i, (n, nf) in enumerate(zip(block_sizes, feature_map_sizes)):
-        blocks = [ResBlock(ni if j == 0 else nf, nf, ks=ks, s=2 if (i > 0 and j == 0) else 1, bottleneck=bottleneck,
-                           expansion=expansion, residual=residual, zero_bn=zero_bn, avg_down=avg_down)
-                  for j in range(n)]
+        blocks = []
+        for j in range(n):
+            s = (2 if ni != nf else 1) if stride_from_channels else 2 if (i > 0 and j == 0) else 1
+            blocks.append(ResBlock(ni, nf, ks=ks, s=s, bottleneck=bottleneck, expansion=expansion, residual=residual,
+                                   zero_bn=zero_bn, avg_down=avg_down, order=order))
+            if stride is not None: stride *= s
+            ni = nf
         layers.append((f'layer{i+1}', nn.Sequential(*blocks)))
-        ni = nf
+    if order == 'bn-relu-conv': layers.append(('post', nn.Sequential(nn.BatchNorm2d(ni), nn.ReLU(inplace=True))))
     body = nn.Sequential(OrderedDict(layers))
-    min_size = STEM_STRIDE[stem] * 2 ** (len(block_sizes) - 1)
+    min_size = stride or 1
     if pool == 'avg': pool_layer, n_features, in_size = nn.AdaptiveAvgPool2d(1), ni, None
     elif pool in ('flatten', 'avg2'):
         if not in_size or in_size < min_size * (2 if pool == 'avg2' else 1):
@@ -129,7 +158,7 @@ def custom_resnet(block_sizes:list,  # Number of blocks in each stage, e.g. [2, 
         with torch.no_grad(): n_features = pool_layer(body.eval()(torch.zeros(1, in_channels, in_size, in_size))).numel()
         body.train()
     else: raise ValueError(f"unknown pool {pool!r}: use 'avg', 'flatten' or 'avg2'")
-    head = nn.Sequential(OrderedDict(pool=pool_layer, flatten=nn.Flatten(), fc=nn.Linear(n_features, classes)))
+    head = _head(n_features, classes, head_hidden, dropout, softmax, pool_layer)
     return ResNet(body, head, in_channels, min_size, in_size)
 
 # %% ../nbs/01_models.ipynb #3db90416
