@@ -15,7 +15,7 @@ import torchvision.models as tvm
 from .models import ARCHS, stage_summary
 
 # %% auto #0
-__all__ = ['matmul_peak', 'cpu_bf16', 'peaks', 'step_rate', 'saved_for_backward', 'compare', 'pipeline', 'bench']
+__all__ = ['PIPELINES', 'matmul_peak', 'cpu_bf16', 'peaks', 'step_rate', 'saved_for_backward', 'compare', 'pipeline', 'bench']
 
 # %% ../nbs/09_bench.ipynb #742350d9
 def matmul_peak(device='cpu',  # Device to measure, e.g. 'cpu' or 'cuda'
@@ -154,24 +154,29 @@ def compare(archs=('resnet18',),  # Architecture names from `ARCHS`
     return df
 
 # %% ../nbs/09_bench.ipynb #3d9458da
+PIPELINES = {'light': dict(aug='light'), 'fastai': dict(aug='fastai'), 'none': dict(aug='none'),
+             'memory': dict(aug='light', cache='memory')}
+
 def pipeline(size:int=64,  # Image size
              bs:int=64,  # Batch size
              arch:str='resnet18',  # Model to feed
              n_batches:int=20,  # Batches per measurement
-             augs=('light', 'fastai'),  # Pipelines to compare (see `image_dls`)
+             augs=('light', 'fastai', 'memory'),  # Pipelines to compare: `light`, `fastai`, `none` (see `image_dls`), `memory` (`light` + `cache='memory'`)
              n_per_class:int|None=None,  # Use only the first images of each class (quick runs)
             ) -> pd.DataFrame:
     "End-to-end training images/s with each Imagenette pipeline in `augs`, against model-only images/s."
     from resnet_fastai.data import imagenette_dls, pipeline_efficiency
+    for aug in augs:
+        if aug not in PIPELINES: raise ValueError(f"unknown pipeline {aug!r}: choose from {', '.join(PIPELINES)}")
     rows = []
     for aug in augs:
-        dls = imagenette_dls(size=size, bs=bs, aug=aug, n_per_class=n_per_class, seed=0, verify=False, device='cpu')
+        dls = imagenette_dls(size=size, bs=bs, n_per_class=n_per_class, seed=0, verify=False, device='cpu', **PIPELINES[aug])
         r = pipeline_efficiency(dls.train, ARCHS[arch](dls.c), n_batches=n_batches)
-        rows.append(dict(pipeline=aug, workers=dls.train.num_workers, size=size, bs=bs, **r))
+        rows.append(dict(pipeline=aug, workers=dls.train.fake_l.num_workers, size=size, bs=bs, **r))  # (`dl.num_workers` is fastai's internal 1)
     return pd.DataFrame(rows)
 
 # %% ../nbs/09_bench.ipynb #70f03b04
-def bench(quick:bool=False,  # ResNet-18/20, two rounds, light pipeline only: under a minute on a 2-core CPU
+def bench(quick:bool=False,  # ResNet-18/20, two rounds, `light` and `memory` pipelines only: under a minute on a 2-core CPU
           archs=None,  # Architectures (default: resnet18/34/50 and resnet20/56; quick: resnet18 and resnet20)
           size:int=64,  # Image size for the ImageNet-style models
           bs:int=32,  # Batch size for the model measurements
@@ -196,7 +201,7 @@ def bench(quick:bool=False,  # ResNet-18/20, two rounds, light pipeline only: un
     pipe = None
     if data:
         try:
-            pipe = pipeline(size=64, bs=64, n_batches=10 if quick else 30, augs=('light',) if quick else ('light', 'fastai'),
+            pipe = pipeline(size=64, bs=64, n_batches=10 if quick else 30, augs=('light', 'memory') if quick else ('light', 'fastai', 'memory'),
                             n_per_class=n_per_class or (80 if quick else None))
             show(f"\ninput pipeline, Imagenette at 64 px, resnet18 training steps (efficiency = end-to-end / model-only):")
             show(_fmt(pipe, ['pipeline', 'workers', 'size', 'bs', 'end_to_end', 'model_only', 'efficiency']))

@@ -10,8 +10,8 @@ import argparse, sys, time, warnings
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['DATASETS', 'DEFAULTS', 'plot_metrics', 'cmd_train', 'ImageError', 'load_image', 'predict_images', 'cmd_predict',
-           'cmd_evaluate', 'cmd_bench', 'build_parser', 'main']
+__all__ = ['DATASETS', 'DEFAULTS', 'plot_metrics', 'cmd_train', 'distributed_callbacks', 'ImageError', 'load_image',
+           'predict_images', 'cmd_predict', 'cmd_evaluate', 'cmd_bench', 'build_parser', 'main']
 
 # %% ../nbs/08_cli.ipynb #022242db
 DATASETS = ('digits', 'imagenette-160', 'imagenette-320', 'imagenette', 'cifar10')
@@ -19,9 +19,9 @@ DEFAULTS = {  # per dataset: architecture, image size
     'digits': ('resnet20', 32), 'cifar10': ('resnet20', 32), 'imagenette-160': ('resnet18', 64),
     'imagenette-320': ('resnet18', 64), 'imagenette': ('resnet18', 64), 'folder': ('resnet18', 64)}
 
-def _dls(data, size, bs, seed, n_per_class=None):
+def _dls(data, size, bs, seed, n_per_class=None, cache=None):
     from resnet_fastai.data import digits_dls, imagenette_dls, cifar10_dls, image_dls, check_image_folder
-    kw = dict(size=size, bs=bs, seed=seed, n_per_class=n_per_class)
+    kw = dict(size=size, bs=bs, seed=seed, n_per_class=n_per_class, cache=cache)
     if data == 'digits': return digits_dls(**kw)
     if data == 'cifar10': return cifar10_dls(**kw)
     if data in DATASETS: return imagenette_dls(variant=data, **kw)
@@ -48,8 +48,14 @@ def plot_metrics(csv,  # A run's `metrics.csv`: one row per epoch, with `train_l
 def cmd_train(a,  # The parsed command line (`argparse.Namespace`) of `resnet-fastai train`
              ):
     "`resnet-fastai train`: train, then write checkpoints, `metrics.csv` and `loss.png` to the run folder; returns 0."
+    from fastai.torch_core import rank_distrib
+    if rank_distrib() == 0: return _train(a)
+    import os, contextlib  # the other processes of a distributed run train silently: rank 0 reports and writes
+    with open(os.devnull, 'w') as null, contextlib.redirect_stdout(null): return _train(a)
+
+def _train(a):
     import pandas as pd
-    from fastai.torch_core import set_seed
+    from fastai.torch_core import set_seed, num_distrib, rank_distrib
     from resnet_fastai.train import train
     from resnet_fastai.fast import PRESETS, preset_callbacks, ProgressiveResize
     preset = PRESETS[a.preset] if a.preset else {}
@@ -62,22 +68,64 @@ def cmd_train(a,  # The parsed command line (`argparse.Namespace`) of `resnet-fa
     arch_kwargs = {'zero_bn': True} if preset.get('zero_bn') else {}
     name = a.data if kind != 'folder' else Path(a.data).name
     out = Path(a.out or f'runs/{name}-{arch}')
+    n_proc, dist_cbs = max(num_distrib(), 1), distributed_callbacks()  # (this also joins the process group)
     if a.seed is not None: set_seed(a.seed, reproducible=True)
-    sched = {e: _dls(a.data, s, a.bs, a.seed, a.n_per_class) for e, s in sorted(sizes.items())}
+    make = lambda: {e: _dls(a.data, s, a.bs, a.seed, a.n_per_class, a.cache) for e, s in sorted(sizes.items())}
+    if n_proc > 1:
+        from fastai.distributed import rank0_first
+        sched = rank0_first(make)  # rank 0 writes the digits / pre-resized copies first, then the others read them
+    else: sched = make()
     dls = sched[0]
     print(f"training {arch} on {name}: {len(dls.train_ds):,} train / {len(dls.valid_ds):,} valid images, {dls.c} classes, "
           f"{' then '.join(f'{s} px' for s in sizes.values())}, {a.freeze_epochs}+{a.epochs} epochs, {a.precision}"
-          + (f", preset {a.preset}" if a.preset else "") + f" -> {out}", flush=True)
-    cbs = preset_callbacks(a.precision) + ([ProgressiveResize(sched)] if len(sched) > 1 else [])
+          + (f", preset {a.preset}" if a.preset else "") + (f", images cached in {a.cache}" if a.cache else "")
+          + (f", {n_proc} processes x batch {a.bs} = {n_proc * a.bs} per step" if n_proc > 1 else "") + f" -> {out}", flush=True)
+    cbs = preset_callbacks(a.precision) + ([ProgressiveResize(sched)] if len(sched) > 1 else []) + dist_cbs
     t0 = time.time()
     learn = train(dls, arch, epochs=a.epochs, freeze_epochs=a.freeze_epochs, lr=a.lr, out=out, resume=a.resume,
                   seed=a.seed, pretrained=a.pretrained, label_smoothing=a.label_smoothing, cbs=cbs, **arch_kwargs)
+    if rank_distrib(): return 0
     df = pd.read_csv(out/'metrics.csv')
     plot_metrics(out/'metrics.csv', out/'loss.png')
     best = df.accuracy.idxmax()
     print(f"validation accuracy {df.accuracy.iloc[-1]:.2%} after {len(df)} epochs (best {df.accuracy[best]:.2%} at epoch "
           f"{df.epoch[best]}) in {time.time() - t0:.0f} s; wrote {', '.join(sorted(p.name for p in out.iterdir()))} to {out}")
     return 0
+
+# %% ../nbs/08_cli.ipynb #d15c0a02
+def _cpu_broadcast(self, t, rank):
+    "fastai's `DistributedDL._broadcast` puts the indices on CUDA (NCCL needs it); gloo on a CPU needs a CPU tensor."
+    import torch
+    t = torch.tensor(t, dtype=torch.long, device='cuda' if torch.distributed.get_backend() == 'nccl' else 'cpu')
+    torch.distributed.broadcast(t, rank)
+    return t.cpu().tolist()
+
+def _unprefixed(module, state_dict, prefix, local_metadata):
+    from torch.nn.modules.utils import consume_prefix_in_state_dict_if_present
+    consume_prefix_in_state_dict_if_present(state_dict, 'module.')  # DistributedDataParallel's `module.` prefix
+
+def distributed_callbacks() -> list:
+    "`[]` in a single process; under `accelerate launch`: join the process group, and return fastai's `DistributedTrainer` and rank-0-only checkpoints."
+    from fastai.torch_core import num_distrib, rank_distrib
+    if num_distrib() <= 1: return []
+    import torch
+    from accelerate import Accelerator
+    cpu = not torch.cuda.is_available()
+    Accelerator(cpu=cpu)  # without a GPU, Accelerate's default is a single process: ask for gloo on the CPU explicitly
+    from fastai.callback.core import Callback
+    from fastai.distributed import DistributedTrainer, DistributedDL
+    from resnet_fastai.train import Checkpoint
+    DistributedDL._broadcast = _cpu_broadcast  # identical to fastai's on NCCL; also works with gloo
+    class Rank0Checkpoints(Callback):
+        "Rank 0 saves the wrapped model's weights under their plain names; the other ranks save nothing."
+        order = DistributedTrainer.order + 1  # just after the model is wrapped
+        def before_fit(self):
+            if rank_distrib(): self.learn.remove_cb(Checkpoint)
+            else: self.hook = self.learn.model.register_state_dict_post_hook(_unprefixed)
+        def after_fit(self):
+            if getattr(self, 'hook', None): self.hook.remove(); self.hook = None
+    return [DistributedTrainer(sync_bn=not cpu, cpu=cpu),  # (SyncBatchNorm needs a GPU)
+            Rank0Checkpoints()]
 
 # %% ../nbs/08_cli.ipynb #02c22553
 class ImageError(ValueError):
@@ -244,6 +292,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "(fast on CPUs with AMX or AVX512-BF16); CUDA always uses mixed precision (default: fp32)")
     t.add_argument('--pretrained', default=None, help="'torchvision' (download ImageNet weights) or a torchvision state-dict file")
     t.add_argument('--n-per-class', type=_positive(int), default=None, help="use only the first N images of each class (quick runs)")
+    t.add_argument('--cache', choices=('memory',), default=None, help="memory: decode the images once into RAM and crop/flip whole "
+                   "batches, so the model is not kept waiting on a CPU (see 02_data)")
     t.add_argument('--out', default=None, help="output folder (default: runs/<data>-<arch>)")
     t.add_argument('--resume', action='store_true', help="continue the run in --out from its last.pth")
     t.set_defaults(func=cmd_train)
@@ -283,3 +333,6 @@ def main(argv=None,  # Command-line arguments without the program name; None: `s
     except (DatasetError, CheckpointError, ImageError, FileNotFoundError, ValueError) as e:
         print(f"resnet-fastai: error: {e}", file=sys.stderr)
         return 2
+
+if __name__ == '__main__' and '__file__' in globals():  # `python -m resnet_fastai.cli ...`, which `accelerate launch -m` runs
+    sys.exit(main())  # (a notebook has no `__file__`, so running this cell does not start the CLI)

@@ -11,20 +11,24 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
+import torch.nn.functional as F
 from PIL import Image
+from fastcore.basics import store_attr
 from fastcore.parallel import parallel
 from fastai.data.external import untar_data, URLs
-from fastai.data.block import DataBlock, CategoryBlock
-from fastai.data.transforms import GrandparentSplitter, get_image_files, parent_label, Normalize
+from fastai.data.block import DataBlock, CategoryBlock, TransformBlock
+from fastai.data.transforms import GrandparentSplitter, get_image_files, parent_label, Normalize, IntToFloatTensor
+from fastai.torch_core import TensorImage
+from fastai.vision.core import PILImage
 from fastai.vision.data import ImageBlock, imagenet_stats
-from fastai.vision.augment import Resize, RandomResizedCrop, FlipItem, aug_transforms
+from fastai.vision.augment import Resize, RandomResizedCrop, FlipItem, RandTransform, aug_transforms
 from fastai.vision.utils import verify_image, resize_to
 
 # %% auto #0
-__all__ = ['DATA_ENV', 'CACHE_ENV', 'IMAGENETTE_LABELS', 'IMAGENETTE_URLS', 'IMAGENETTE_FOLDERS', 'AUGS', 'DatasetError',
-           'cache_dir', 'check_image_folder', 'find_dataset', 'imagenette_label', 'imagenette_path', 'image_files',
-           'presize', 'image_dls', 'imagenette_dls', 'class_counts', 'cifar10_dls', 'digits_path', 'digits_dls',
-           'pipeline_efficiency']
+__all__ = ['DATA_ENV', 'CACHE_ENV', 'IMAGENETTE_LABELS', 'IMAGENETTE_URLS', 'IMAGENETTE_FOLDERS', 'AUGS', 'CACHES',
+           'DatasetError', 'cache_dir', 'check_image_folder', 'find_dataset', 'imagenette_label', 'imagenette_path',
+           'image_files', 'presize', 'image_dls', 'imagenette_dls', 'class_counts', 'cifar10_dls', 'digits_path',
+           'digits_dls', 'CropFlipBatch', 'ImagesInMemory', 'memory_block', 'pipeline_efficiency']
 
 # %% ../nbs/02_data.ipynb #4ee44587
 DATA_ENV, CACHE_ENV = 'RESNET_FASTAI_DATA', 'RESNET_FASTAI_CACHE'
@@ -139,6 +143,7 @@ def presize(files:list,  # Image paths, all inside `src`
 
 # %% ../nbs/02_data.ipynb #1bfa7987
 AUGS = ('light', 'fastai', 'none')
+CACHES = (None, 'memory')
 
 def image_dls(path,  # Dataset folder with `train/<class>/` and `<valid_name>/<class>/`
               valid_name:str='val',  # Name of the validation folder
@@ -149,27 +154,34 @@ def image_dls(path,  # Dataset folder with `train/<class>/` and `<valid_name>/<c
               presize_to:int|None=None,  # Shorter side of cached resized copies (`presize`), in pixels; None: originals
               n_per_class:int|None=None,  # Only the first N images of each class in each split (quick runs); None: all
               min_scale:float=0.35,  # Smallest fraction of the image area a random crop keeps (`light` and `fastai`)
-              num_workers:int|None=None,  # Worker processes; None: 1 for `light`, up to 2 for `fastai`, 0 for `none`
+              num_workers:int|None=None,  # Worker processes; None: 1 for `light`, up to 2 for `fastai`, 0 for `none` or `cache='memory'`
               seed:int|None=None,  # Passed to fastai's `dataloaders`, which ignores it: call `set_seed` first instead
               verify:bool=True,  # Open every image first and drop the unreadable ones
               device=None,  # Device the batches are put on; None: fastai's default (the GPU if there is one)
+              cache:str|None=None,  # None: decode files every epoch; `memory`: decode once into RAM, augment whole batches
+              max_cache_mb:float=4096,  # Largest `cache='memory'` allowed, in MB (a `ValueError` says what to change)
              ):
     "fastai `DataLoaders` for an image-classification folder, with `aug` (`light`, `fastai` or `none`) at `size` pixels."
     if aug not in AUGS: raise ValueError(f"unknown augmentation {aug!r}: use one of {', '.join(AUGS)}")
+    if cache not in CACHES: raise ValueError(f"unknown cache {cache!r}: use None (read the files every epoch) or 'memory'")
+    if cache and aug == 'fastai': raise ValueError("cache='memory' does light or no augmentation: use aug='light' or 'none', or cache=None for aug='fastai'")
     files = image_files(path, valid_name, n_per_class, verify)
     if not files: raise DatasetError(f"no image files found in {path}/train or {path}/{valid_name}")
     n_train = sum(f.parent.parent.name == 'train' for f in files)
     if n_train < bs: raise ValueError(f"only {n_train} training images for a batch size of {bs}: lower the batch size (bs/--bs)")
     if presize_to:
         files = presize(files, path, presize_to)
-    if aug == 'light': item_tfms, batch_tfms = [RandomResizedCrop(size, min_scale=min_scale), FlipItem(0.5)], []
-    elif aug == 'fastai': item_tfms, batch_tfms = [Resize(presize_to or int(size * 1.25))], [*aug_transforms(size=size, min_scale=min_scale)]
-    else: item_tfms, batch_tfms = [Resize(size)], []
-    dblock = DataBlock(blocks=(ImageBlock, CategoryBlock), get_y=get_y, splitter=GrandparentSplitter(valid_name=valid_name),
+    if cache: x_block, item_tfms, batch_tfms = memory_block(files, size, aug, presize_to or int(round(size * 1.15)), max_cache_mb, min_scale)
+    else:
+        x_block = ImageBlock
+        if aug == 'light': item_tfms, batch_tfms = [RandomResizedCrop(size, min_scale=min_scale), FlipItem(0.5)], []
+        elif aug == 'fastai': item_tfms, batch_tfms = [Resize(presize_to or int(size * 1.25))], [*aug_transforms(size=size, min_scale=min_scale)]
+        else: item_tfms, batch_tfms = [Resize(size)], []
+    dblock = DataBlock(blocks=(x_block, CategoryBlock), get_y=get_y, splitter=GrandparentSplitter(valid_name=valid_name),
                        item_tfms=item_tfms, batch_tfms=[*batch_tfms, Normalize.from_stats(*imagenet_stats)])
-    if num_workers is None: num_workers = {'light': 1, 'fastai': min(2, os.cpu_count() or 1), 'none': 0}[aug]
+    if num_workers is None: num_workers = 0 if cache else {'light': 1, 'fastai': min(2, os.cpu_count() or 1), 'none': 0}[aug]
     dls = dblock.dataloaders(files, bs=bs, num_workers=num_workers, seed=seed, device=device)
-    dls.aug = aug  # recorded in checkpoints, so inference prepares images as validation did
+    dls.aug, dls.cache = aug, cache  # `aug` is recorded in checkpoints, so inference prepares images as validation did
     return dls
 
 # %% ../nbs/02_data.ipynb #ce79c166
@@ -229,6 +241,64 @@ def digits_dls(path=None,  # Where the digits image folder is (or will be writte
     "DataLoaders for the offline digits set: upscaled to `size`, no flips (a mirrored 2 is not a 2)."
     path, valid_name = digits_path(path)
     return image_dls(path, valid_name, size=size, bs=bs, aug='none', **kwargs)
+
+# %% ../nbs/02_data.ipynb #e3f1c002
+class CropFlipBatch(RandTransform):
+    "Per image of a training batch: a random square crop (`min_scale`..1 of the area) and a random horizontal flip, resized to `size`."
+    split_idx, order = 0, 30  # training batches only; after `IntToFloatTensor`, before `Normalize`
+    def __init__(self, size:int,  # Output height and width, in pixels
+                 min_scale:float=0.35,  # Smallest fraction of the image area a crop keeps
+                 p_flip:float=0.5,  # Probability that an image is mirrored left-right
+                ):
+        store_attr('size,min_scale,p_flip'); super().__init__()
+
+    def encodes(self, x:TensorImage):
+        n, dev = len(x), x.device
+        s = torch.empty(n, device=dev).uniform_(self.min_scale, 1).sqrt()  # crop side / image side
+        cx, cy = [(torch.rand(n, device=dev) * 2 - 1) * (1 - s) for _ in 'xy']  # crop centre, crop inside the image
+        flip = torch.where(torch.rand(n, device=dev) < self.p_flip, -1., 1.)
+        theta = torch.zeros(n, 2, 3, device=dev)
+        theta[:, 0, 0], theta[:, 0, 2], theta[:, 1, 1], theta[:, 1, 2] = s * flip, cx, s, cy
+        grid = F.affine_grid(theta, (n, x.shape[1], self.size, self.size), align_corners=False)
+        return F.grid_sample(x, grid, mode='bilinear', padding_mode='border', align_corners=False)
+
+class ImagesInMemory:
+    "Item getter of `cache='memory'`: an image file's path -> its decoded `uint8` `TensorImage` (C×H×W)."
+    def __init__(self, index:dict,  # path -> (0 for train or 1 for valid, row)
+                 arrays:tuple):  # (train images, valid images): uint8 tensors N×3×H×W
+        self.index, self.arrays = index, arrays
+    def __call__(self, fn):
+        a, i = self.index[fn]
+        return TensorImage(self.arrays[a][i])
+
+def _decode(fns, tfm, size):
+    out = torch.empty(len(fns), 3, size, size, dtype=torch.uint8)
+    for i, fn in enumerate(fns):
+        im = tfm(PILImage.create(fn))
+        out[i] = torch.from_numpy(np.array(im.convert('RGB'))).permute(2, 0, 1)
+    return out
+
+def memory_block(files:list,  # Image paths of both splits; train files have a `train` grandparent folder
+                 size:int,  # Size the model sees, in pixels
+                 aug:str='light',  # `light` (random crops and flips per batch) or `none` (validation view for both splits)
+                 side:int=74,  # Side of the stored training squares, in pixels (`light`); a bit more than `size`
+                 max_mb:float=4096,  # Refuse (`ValueError`) to hold more than this many MB
+                 min_scale:float=0.35,  # Smallest fraction of the image area a random crop keeps
+                ) -> tuple:
+    "Decode `files` once into RAM; returns `(block, item_tfms, batch_tfms)` for a `DataBlock` on the same files."
+    if aug not in ('light', 'none'): raise ValueError(f"cache='memory' does aug='light' or 'none', not {aug!r}")
+    train = [f for f in files if f.parent.parent.name == 'train']
+    valid = [f for f in files if f.parent.parent.name != 'train']
+    side = side if aug == 'light' else size
+    mb = (len(train) * side ** 2 + len(valid) * size ** 2) * 3 / 1e6
+    if mb > max_mb: raise ValueError(f"cache='memory' would hold {len(files):,} images in {mb:,.0f} MB, more than max_cache_mb={max_mb:,.0f}: "
+                                     f"use fewer or smaller images (n_per_class, size, presize_to), raise max_cache_mb, or cache=None")
+    val_tfm = (lambda im: RandomResizedCrop(size)(im, split_idx=1)) if aug == 'light' else (lambda im: Resize(size)(im, split_idx=1))
+    train_tfm = (lambda im: im.resize((side, side), Image.BILINEAR)) if aug == 'light' else val_tfm
+    arrays = (_decode(train, train_tfm, side), _decode(valid, val_tfm, size))
+    index = {f: (0, i) for i, f in enumerate(train)} | {f: (1, i) for i, f in enumerate(valid)}
+    block = TransformBlock(type_tfms=ImagesInMemory(index, arrays), batch_tfms=IntToFloatTensor)
+    return block, [], ([CropFlipBatch(size, min_scale)] if aug == 'light' else [])
 
 # %% ../nbs/02_data.ipynb #37d7a850
 def _steps(model, batches, n):
