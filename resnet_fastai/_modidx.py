@@ -188,4 +188,7 @@ d = { 'settings': { 'branch': 'main',
                                      'resnet_fastai.train.read_checkpoint': ('training.html#read_checkpoint', 'resnet_fastai/train.py'),
                                      'resnet_fastai.train.train': ('training.html#train', 'resnet_fastai/train.py'),
                                      'resnet_fastai.train.trainable_fraction': ( 'training.html#trainable_fraction',
-                                                                                 'resnet_fastai/train.py')}}}
+                                                                                 'resnet_fastai/train.py')},
+            'resnet_fastai.tricks': { 'resnet_fastai.tricks._slug': ('tricks.html#_slug', 'resnet_fastai/tricks.py'),
+                                      'resnet_fastai.tricks.ablate': ('tricks.html#ablate', 'resnet_fastai/tricks.py'),
+                                      'resnet_fastai.tricks.summarise': ('tricks.html#summarise', 'resnet_fastai/tricks.py')}}}
