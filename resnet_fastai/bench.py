@@ -12,7 +12,7 @@ import pandas as pd
 import torch
 from torch import nn
 import torchvision.models as tvm
-from .models import ARCHS, stage_summary
+from .models import ARCHS, get_arch, stage_summary
 
 # %% auto #0
 __all__ = ['PIPELINES', 'matmul_peak', 'cpu_bf16', 'peaks', 'step_rate', 'saved_for_backward', 'compare', 'pipeline', 'bench']
@@ -116,7 +116,7 @@ def compare(archs=('resnet18',),  # Architecture names from `ARCHS`
     peak = peak or peaks(device, amp)
     configs = []
     for arch in archs:
-        models = {'ours': ARCHS[arch](10), 'torchvision': _tv(arch, 10)}
+        models = {'ours': get_arch(arch, 10), 'torchvision': _tv(arch, 10)}
         sz = 32 if models['ours'].min_size < 32 else size  # the CIFAR nets (no stride in the stem) get CIFAR's 32 px
         macs = int(stage_summary(models['ours'], size=sz).macs.iloc[-1])
         for impl, model in models.items():
@@ -171,7 +171,7 @@ def pipeline(size:int=64,  # Image size
     rows = []
     for aug in augs:
         dls = imagenette_dls(size=size, bs=bs, n_per_class=n_per_class, seed=0, verify=False, device='cpu', **PIPELINES[aug])
-        r = pipeline_efficiency(dls.train, ARCHS[arch](dls.c), n_batches=n_batches)
+        r = pipeline_efficiency(dls.train, get_arch(arch, dls.c), n_batches=n_batches)
         rows.append(dict(pipeline=aug, workers=dls.train.fake_l.num_workers, size=size, bs=bs, **r))  # (`dl.num_workers` is fastai's internal 1)
     return pd.DataFrame(rows)
 

@@ -11,70 +11,53 @@ from torch import nn
 from fastai.layers import ConvLayer, NormType
 
 # %% auto #0
-__all__ = ['ORDERS', 'ResBlock', 'n_params']
+__all__ = ['ResBlock', 'n_params']
 
 # %% ../nbs/00_blocks.ipynb #0b1a02ca
-ORDERS = ('conv-bn-relu', 'conv-relu-bn', 'bn-relu-conv')
-
 class ResBlock(nn.Module):
-    "Residual block: `convs(x) + shortcut(x)` then `act`; basic or bottleneck, with or without the skip, in one of three `ORDERS`."
+    "Residual block `after_add(convs(x) + shortcut(x))`: basic (3x3, 3x3) or bottleneck (1x1, 3x3, 1x1), or its plain twin."
+    expansion = 4  # a bottleneck's two inner convolutions have `out_channels // expansion` channels
+    shortcut_norm = NormType.Batch  # batch norm after the projection's 1x1 conv (None in subclasses that put it elsewhere)
     def __init__(self,
                  in_channels:int,  # Channels of the input
                  out_channels:int,  # Channels of the output
-                 ks:int=3,  # Kernel size of the spatial convolution(s)
-                 s:int=1,  # Stride: 2 halves the height and width
-                 bottleneck:bool=False,  # 1x1 -> ks x ks -> 1x1 with a narrow middle, instead of two ks x ks convs
-                 expansion:int=4,  # Bottleneck only: `out_channels // expansion` channels in the middle
-                 residual:bool=True,  # False gives the plain twin: same convs, no shortcut
-                 zero_bn:bool=False,  # Start the residual branch at zero (its last BN's scale, or its last conv's weights), so the block starts as the identity
-                 avg_down:bool=False,  # ResNet-D shortcut: average-pool then a stride-1 1x1 conv, instead of a strided 1x1 conv
-                 order:str='conv-bn-relu',  # 'conv-bn-relu' (original ResNet), 'conv-relu-bn' (ReLU before BN, as in a Keras tutorial) or 'bn-relu-conv' (pre-activation, He et al. 2016)
+                 stride:int=1,  # 2 halves the height and width (on the 3x3 convolution: "ResNet v1.5")
+                 bottleneck:bool=False,  # 1x1 -> 3x3 -> 1x1 with a narrow middle, instead of two 3x3 convs
+                 residual:bool=True,  # False gives the plain twin: the same convs, no shortcut
+                 avg_down:bool=False,  # ResNet-D shortcut: average-pool, then a stride-1 1x1 conv, instead of a strided 1x1 conv
                 ):
         super().__init__()
-        if s < 1: raise ValueError(f"stride `s` must be a positive integer, got {s}")
-        if order not in ORDERS: raise ValueError(f"unknown order {order!r}: use one of {', '.join(map(repr, ORDERS))}")
-        if bottleneck:
-            mid = out_channels // expansion
-            if mid < 1: raise ValueError(f"bottleneck block: out_channels={out_channels} is smaller than expansion={expansion}")
-            shapes = [(in_channels, mid, 1, 1), (mid, mid, ks, s), (mid, out_channels, 1, 1)]
-        else:
-            shapes = [(in_channels, out_channels, ks, s), (out_channels, out_channels, ks, 1)]
-        self.convs = nn.Sequential(*[_unit(ni, nf, k, st, order, last=i == len(shapes) - 1, zero=zero_bn)
-                                     for i, (ni, nf, k, st) in enumerate(shapes)])
-        self.shortcut = _shortcut(in_channels, out_channels, s, avg_down, norm=order == 'conv-bn-relu') if residual else None
-        self.act = {'conv-bn-relu': lambda: nn.ReLU(inplace=True),
-                    'conv-relu-bn': lambda: nn.Sequential(nn.ReLU(inplace=True), nn.BatchNorm2d(out_channels)),
-                    'bn-relu-conv': nn.Identity}[order]()
+        if stride < 1: raise ValueError(f"stride must be a positive integer, got {stride}")
+        mid = out_channels // self.expansion if bottleneck else out_channels
+        if mid < 1: raise ValueError(f"bottleneck block: out_channels={out_channels} is smaller than expansion={self.expansion}")
+        shapes = ([(in_channels, mid, 1, 1), (mid, mid, 3, stride), (mid, out_channels, 1, 1)] if bottleneck else
+                  [(in_channels, out_channels, 3, stride), (out_channels, out_channels, 3, 1)])
+        self.convs = nn.Sequential(*[self.conv(ni, nf, ks, s, last=i == len(shapes) - 1) for i, (ni, nf, ks, s) in enumerate(shapes)])
+        self.shortcut = self.projection(in_channels, out_channels, stride, avg_down) if residual else None
+        self.act = self.after_add(out_channels)
+        self.stride = stride
 
     def forward(self, x):
         out = self.convs(x)
         if self.shortcut is not None: out = out + self.shortcut(x)
         return self.act(out)
 
-# %% ../nbs/00_blocks.ipynb #05fc91d8
-def _unit(ni, nf, ks, s, order, last=False, zero=False):
-    "One convolution of a residual branch with its batch norm and ReLU placed as `order` says; `last` ends the branch."
-    if order == 'conv-bn-relu':
-        return ConvLayer(ni, nf, ks, stride=s, act_cls=None if last else nn.ReLU,
-                         norm_type=NormType.BatchZero if last and zero else NormType.Batch)
-    if order == 'conv-relu-bn' and not last: return ConvLayer(ni, nf, ks, stride=s, bn_1st=False)
-    if order == 'conv-relu-bn':
-        conv = ConvLayer(ni, nf, ks, stride=s, norm_type=None, act_cls=None)  # a bare conv (with bias): ReLU and BN follow the addition
-        if zero: nn.init.zeros_(conv[0].weight); nn.init.zeros_(conv[0].bias)
-        return conv
-    conv = nn.Conv2d(ni, nf, ks, stride=s, padding=ks // 2, bias=False)  # pre-activation: BN and ReLU first
-    if last and zero: nn.init.zeros_(conv.weight)
-    else: nn.init.kaiming_normal_(conv.weight, nonlinearity='relu')
-    return nn.Sequential(nn.BatchNorm2d(ni), nn.ReLU(inplace=True), conv)
+    def conv(self, ni, nf, ks, stride, last=False):
+        "conv -> BN -> ReLU; the branch's last conv leaves its ReLU until after the addition."
+        return ConvLayer(ni, nf, ks, stride=stride, act_cls=None if last else nn.ReLU)
 
-# %% ../nbs/00_blocks.ipynb #07446314
-def _shortcut(ni, nf, s, avg_down=False, norm=True):
-    "Identity when the shape is unchanged, else a (pooled) 1x1 conv projection, with BN if `norm`."
-    if ni == nf and s == 1: return nn.Identity()
-    proj = dict(act_cls=None, norm_type=NormType.Batch if norm else None, bias=False)
-    if avg_down and s > 1:
-        return nn.Sequential(nn.AvgPool2d(s, ceil_mode=True, count_include_pad=False), ConvLayer(ni, nf, 1, **proj))
-    return ConvLayer(ni, nf, 1, stride=s, **proj)
+    def projection(self, ni, nf, stride, avg_down=False):
+        "The identity when the shape is unchanged; else a 1x1 conv (+ BN) with the block's stride, or after an average pool."
+        if ni == nf and stride == 1: return nn.Identity()
+        pool = avg_down and stride > 1
+        conv = ConvLayer(ni, nf, 1, stride=1 if pool else stride, act_cls=None, norm_type=self.shortcut_norm, bias=False)
+        return nn.Sequential(nn.AvgPool2d(stride, ceil_mode=True, count_include_pad=False), conv) if pool else conv
+
+    def after_add(self, nf): return nn.ReLU(inplace=True)
+
+    def zero_init_(self):
+        "Start the residual branch at zero: the last batch norm's scale is set to 0."
+        nn.init.zeros_(self.convs[-1][1].weight)
 
 # %% ../nbs/00_blocks.ipynb #16a84758
 def n_params(m:nn.Module,  # Any PyTorch module, e.g. a `ResBlock` or a whole model

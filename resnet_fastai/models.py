@@ -6,66 +6,70 @@ Docs: https://resnet-fastai.github.io/resnet-fastai/models.html.md"""
 
 # %% ../nbs/01_models.ipynb #2b29307c
 from __future__ import annotations
+import math
 from collections import OrderedDict
-from functools import partial
 from numbers import Integral
+from typing import Callable
 import torch
 import pandas as pd
 from torch import nn
+from torch.utils.flop_counter import FlopCounterMode
 from fastai.layers import ConvLayer
 from fastai.torch_core import params
 from .blocks import ResBlock, n_params
 
 # %% auto #0
-__all__ = ['STEM_STRIDE', 'ARCHS', 'make_stem', 'ResNet', 'check_input', 'custom_resnet', 'resnet18', 'resnet34', 'resnet50',
-           'resnet101', 'resnet152', 'load_torchvision_weights', 'cifar_resnet', 'resnet20', 'resnet32', 'resnet44',
-           'resnet56', 'resnet110', 'get_arch', 'stage_summary', 'resnet_split']
+__all__ = ['STEM_STRIDE', 'ARCHS', 'resnet18', 'resnet34', 'resnet50', 'resnet101', 'resnet152', 'resnet20', 'resnet32',
+           'resnet44', 'resnet56', 'resnet110', 'make_stem', 'receptive_field', 'ResNet', 'check_input', 'avg_head',
+           'custom_resnet', 'get_arch', 'load_torchvision_weights', 'cifar_resnet', 'stage_summary', 'resnet_split']
 
 # %% ../nbs/01_models.ipynb #9f4473c3
-STEM_STRIDE = {'imagenet': 4, 'deep': 4, 'cifar': 1, 'pool-bn': 4, 'unpadded': 4}
+STEM_STRIDE = {'imagenet': 4, 'deep': 4, 'cifar': 1}  # how much each stem kind downsamples
 
-def make_stem(kind:str='imagenet',  # 'imagenet', 'deep' or 'cifar'; 'pool-bn' and 'unpadded' reproduce two tutorials' stems
+def make_stem(kind:str='imagenet',  # 'imagenet' (7x7 conv + max-pool), 'deep' (three 3x3 convs + max-pool) or 'cifar' (one 3x3 conv)
               in_channels:int=3,  # Channels of the input images, e.g. 3 for RGB, 1 for grayscale
-              out_channels:int=64,  # Channels the stem outputs (the middle convs of `deep` use half as many)
+              out_channels:int=64,  # Channels the stem outputs (the first two convs of `deep` use half as many)
              ) -> nn.Sequential:
-    "The layers before the first stage: `imagenet` (7x7 s2 conv + 3x3 s2 max-pool), `deep` (three 3x3 convs, ResNet-C), `cifar` (one 3x3 conv), or a tutorial's variant."
-    if kind == 'imagenet':
-        layers = [ConvLayer(in_channels, out_channels, 7, stride=2), nn.MaxPool2d(3, stride=2, padding=1)]
-    elif kind == 'deep':
+    "The layers before the first stage."
+    if kind == 'imagenet': return nn.Sequential(ConvLayer(in_channels, out_channels, 7, stride=2), nn.MaxPool2d(3, stride=2, padding=1))
+    if kind == 'deep':
         mid = out_channels // 2
-        layers = [ConvLayer(in_channels, mid, 3, stride=2), ConvLayer(mid, mid, 3), ConvLayer(mid, out_channels, 3),
-                  nn.MaxPool2d(3, stride=2, padding=1)]
-    elif kind == 'cifar': layers = [ConvLayer(in_channels, out_channels, 3)]
-    elif kind == 'pool-bn':  # a TF2 tutorial: conv, then max-pool, then BN and ReLU
-        layers = [ConvLayer(in_channels, out_channels, 7, stride=2, norm_type=None, act_cls=None),
-                  nn.MaxPool2d(3, stride=2, padding=1), nn.BatchNorm2d(out_channels), nn.ReLU(inplace=True)]
-    elif kind == 'unpadded':  # a fastai tutorial: no padding anywhere and no ReLU
-        layers = [ConvLayer(in_channels, out_channels, 7, stride=2, padding=0, act_cls=None), nn.MaxPool2d(3, stride=2)]
-    else: raise ValueError(f"unknown stem {kind!r}: use one of {', '.join(map(repr, STEM_STRIDE))}, or pass an nn.Module")
-    return nn.Sequential(*layers)
+        return nn.Sequential(ConvLayer(in_channels, mid, 3, stride=2), ConvLayer(mid, mid, 3), ConvLayer(mid, out_channels, 3),
+                             nn.MaxPool2d(3, stride=2, padding=1))
+    if kind == 'cifar': return nn.Sequential(ConvLayer(in_channels, out_channels, 3))
+    raise ValueError(f"unknown stem {kind!r}: use one of {', '.join(map(repr, STEM_STRIDE))}, or pass a function (in_channels, out_channels) -> module")
+
+# %% ../nbs/01_models.ipynb #af91cdf2
+def receptive_field(m:nn.Module,  # A stack of layers taking 3-channel images, e.g. a stem
+                    size:int=64,  # Side of the test input in pixels; larger than the receptive field
+                   ) -> int:
+    "Width in pixels of the input patch that one central output position of `m` depends on (where its input gradient is nonzero)."
+    x = torch.zeros(1, 3, size, size, requires_grad=True)
+    out = m.eval()(x)
+    out[0, :, out.shape[-2] // 2, out.shape[-1] // 2].sum().backward()
+    cols = x.grad[0].abs().sum((0, 1)).nonzero()
+    return int(cols.max() - cols.min() + 1)
 
 # %% ../nbs/01_models.ipynb #36a82765
 class ResNet(nn.Sequential):
-    "A ResNet: `body` (stem and stages) then `head` (pool, flatten, linear); checks its input before running."
+    "A ResNet: `body` (stem and stages) then `head`; checks its input before running."
     def __init__(self,
                  body:nn.Sequential,  # The stem and the stages, named `stem`, `layer1`, `layer2`, ...
-                 head:nn.Sequential,  # Average pool, flatten and linear layer, named `pool`, `flatten`, `fc`
+                 head:nn.Module,  # From the last stage's feature map to `n_out` outputs, e.g. `avg_head`
                  in_channels:int=3,  # Channels the input must have; checked before running
                  min_size:int=1,  # Total downsampling of `body`: smallest input height and width accepted, in pixels
-                 in_size:int|None=None,  # The one input size a head that flattens (`pool='flatten'`/`'avg2'`) was built for
                 ):
         super().__init__(OrderedDict(body=body, head=head))
-        self.in_channels, self.min_size, self.in_size = in_channels, min_size, in_size
+        self.in_channels, self.min_size = in_channels, min_size
 
     def forward(self, x):
-        check_input(x, self.in_channels, self.min_size, self.in_size)
+        check_input(x, self.in_channels, self.min_size)
         return super().forward(x)
 
 # %% ../nbs/01_models.ipynb #012a8dcb
 def check_input(x,  # What the model was called with; should be a (batch, channels, height, width) tensor
                 in_channels:int,  # Number of channels the model expects
                 min_size:int=1,  # Smallest height and width in pixels (the model's total downsampling)
-                in_size:int|None=None,  # The only size accepted, for a model whose head flattens; None accepts any size
                ):
     "Raise a `ValueError` that names the fix if `x` is not an image batch this network can take."
     if not isinstance(x, torch.Tensor) or x.ndim != 4:
@@ -80,117 +84,84 @@ def check_input(x,  # What the model was called with; should be a (batch, channe
     if min(h, w) < min_size:
         raise ValueError(f"input of {h}x{w} pixels is too small: this network downsamples by {min_size}, "
                          f"so height and width must be at least {min_size}; resize the images")
-    if in_size is not None and (h, w) != (in_size, in_size):
-        raise ValueError(f"this model's head flattens its last feature map, so it only takes {in_size}x{in_size} inputs, "
-                         f"got {h}x{w}: resize the images to {in_size} px, or build it with pool='avg' (global average "
-                         "pooling), which takes any size")
 
 # %% ../nbs/01_models.ipynb #bbc26b81
-def _check_sizes(block_sizes, feature_map_sizes, classes):
-    if len(block_sizes) != len(feature_map_sizes):
-        raise ValueError(f"block_sizes has {len(block_sizes)} stages but feature_map_sizes has {len(feature_map_sizes)}: "
-                         "give one number of blocks and one width per stage")
-    if len(block_sizes) == 0: raise ValueError("block_sizes is empty: a ResNet needs at least one stage")
-    for name, vals in [('block_sizes', block_sizes), ('feature_map_sizes', feature_map_sizes), ('classes', [classes])]:
+def _check_sizes(layers, channels, n_out):
+    if len(layers) != len(channels):
+        raise ValueError(f"layers has {len(layers)} stages but channels has {len(channels)}: give one number of blocks and one width per stage")
+    if len(layers) == 0: raise ValueError("layers is empty: a ResNet needs at least one stage")
+    for name, vals in [('layers', layers), ('channels', channels), ('n_out', [n_out])]:
         for v in vals:
             if isinstance(v, bool) or not isinstance(v, Integral) or v < 1:
-                raise ValueError(f"{name} must contain positive integers, got {v!r} in {list(vals) if name != 'classes' else v}")
+                raise ValueError(f"{name} must be positive integers, got {v!r}" + (f" in {list(vals)}" if name != 'n_out' else ''))
 
 # %% ../nbs/01_models.ipynb #cc594e0c
-def _head(n_features, classes, hidden, dropout, softmax, pool_layer):
-    if hidden is not None and (isinstance(hidden, bool) or not isinstance(hidden, Integral) or hidden < 1):
-        raise ValueError(f"head_hidden must be a positive number of units or None, got {hidden!r}")
-    if not 0 <= dropout < 1: raise ValueError(f"dropout is a probability in [0, 1), got {dropout!r}")
-    layers = [('pool', pool_layer), ('flatten', nn.Flatten())]
-    if hidden: layers += [('hidden', nn.Linear(n_features, hidden)), ('hidden_act', nn.ReLU(inplace=True))]
-    if dropout: layers.append(('drop', nn.Dropout(dropout)))
-    layers.append(('fc', nn.Linear(hidden or n_features, classes)))
-    if softmax: layers.append(('softmax', nn.Softmax(dim=1)))
-    return nn.Sequential(OrderedDict(layers))
+def avg_head(channels:int,  # Channels of the last stage's output
+             n_out:int,  # Outputs of the linear layer: the number of classes
+            ) -> nn.Sequential:
+    "The ResNet head: global average pooling (one number per channel, any input size), flatten, one linear layer."
+    return nn.Sequential(OrderedDict(pool=nn.AdaptiveAvgPool2d(1), flatten=nn.Flatten(), fc=nn.Linear(channels, n_out)))
 
-def custom_resnet(block_sizes:list,  # Number of blocks in each stage, e.g. [2, 2, 2, 2] for ResNet-18
-                  feature_map_sizes:list,  # Output channels of each stage, e.g. [64, 128, 256, 512]
-                  classes:int=1000,  # Outputs of the final linear layer
+def custom_resnet(layers:list,  # Blocks in each stage, e.g. [2, 2, 2, 2] for ResNet-18
+                  channels:list,  # Output channels of each stage, e.g. [64, 128, 256, 512]
+                  n_out:int=1000,  # Outputs of the final linear layer: the number of classes
                   bottleneck:bool=False,  # Bottleneck blocks (ResNet-50 and deeper) instead of basic ones
                   residual:bool=True,  # False builds the plain twin: the same layers without shortcuts
                   in_channels:int=3,  # Channels of the input images
-                  stem:str|nn.Module='imagenet',  # A kind for `make_stem` ('imagenet', 'deep', 'cifar', 'pool-bn', 'unpadded'), or your own module
-                  stem_channels:int|None=None,  # Stem output; default 64 for a bottleneck ResNet-50, else the first stage's width. Required with a module stem
-                  zero_bn:bool=False,  # Start each residual branch at zero (zero-initialised last batch norm)
-                  avg_down:bool=False,  # ResNet-D shortcuts: average-pool then 1x1 conv when downsampling
-                  ks:int=3,  # Kernel size inside the blocks
-                  pool:str='avg',  # Head: 'avg' (global average pooling, any input size), 'flatten' (VGG-style) or 'avg2' (a fixed 2x2 average pool, then flatten)
-                  in_size:int|None=None,  # Input size in pixels that a 'flatten' or 'avg2' head is built for
-                  order:str='conv-bn-relu',  # Where BN and ReLU go in the blocks (see `ResBlock`); 'bn-relu-conv' also adds a final BN and ReLU after the last stage
-                  stride_from_channels:bool=False,  # A tutorial's rule: a block downsamples when its channels change, instead of at the start of each stage after the first
-                  head_hidden:int|None=None,  # Units of a hidden linear layer (with ReLU) before the final one; None: no hidden layer
-                  dropout:float=0.0,  # Dropout probability before the final linear layer
-                  softmax:bool=False,  # End with a softmax (a mistake with a cross-entropy loss, which applies its own; see 06_pitfalls)
+                  stem:str|Callable='imagenet',  # A kind for `make_stem`, or a function (in_channels, out_channels) -> module
+                  block:Callable=ResBlock,  # Called as block(in_channels, out_channels, stride, bottleneck=, residual=): a `ResBlock` subclass or a `partial`
+                  head:Callable=avg_head,  # Called as head(channels, n_out): the layers after the last stage
+                  zero_bn:bool=False,  # Start every residual branch at zero (`ResBlock.zero_init_`)
                  ) -> ResNet:
-    "A ResNet with `len(block_sizes)` stages; the first stage keeps the stem's resolution, each later one halves it."
-    _check_sizes(block_sizes, feature_map_sizes, classes)
-    expansion = 4 if bottleneck else 1
-    if isinstance(stem, nn.Module):
-        if stem_channels is None: raise ValueError("a custom stem module needs stem_channels=<the number of channels it outputs>")
-        stem_layer, stride = stem, None  # unknown downsampling: `check_input` then only checks the channels
-    else:
-        stem_channels = stem_channels or max(feature_map_sizes[0] // expansion, 1)
-        stem_layer, stride = make_stem(stem, in_channels, stem_channels), STEM_STRIDE[stem]
-    layers, ni = [('stem', stem_layer)], stem_channels
-    for i, (n, nf) in enumerate(zip(block_sizes, feature_map_sizes)):
-        blocks = []
-        for j in range(n):
-            s = (2 if ni != nf else 1) if stride_from_channels else 2 if (i > 0 and j == 0) else 1
-            blocks.append(ResBlock(ni, nf, ks=ks, s=s, bottleneck=bottleneck, expansion=expansion, residual=residual,
-                                   zero_bn=zero_bn, avg_down=avg_down, order=order))
-            if stride is not None: stride *= s
-            ni = nf
-        layers.append((f'layer{i+1}', nn.Sequential(*blocks)))
-    if order == 'bn-relu-conv': layers.append(('post', nn.Sequential(nn.BatchNorm2d(ni), nn.ReLU(inplace=True))))
-    body = nn.Sequential(OrderedDict(layers))
-    min_size = stride or 1
-    if pool == 'avg': pool_layer, n_features, in_size = nn.AdaptiveAvgPool2d(1), ni, None
-    elif pool in ('flatten', 'avg2'):
-        if not in_size or in_size < min_size * (2 if pool == 'avg2' else 1):
-            raise ValueError(f"pool={pool!r} flattens the last feature map, so its linear layer depends on the input size: "
-                             f"pass in_size (at least {min_size * (2 if pool == 'avg2' else 1)} px, e.g. in_size=224), or use pool='avg'")
-        pool_layer = nn.Identity() if pool == 'flatten' else nn.AvgPool2d(2)
-        with torch.no_grad(): n_features = pool_layer(body.eval()(torch.zeros(1, in_channels, in_size, in_size))).numel()
-        body.train()
-    else: raise ValueError(f"unknown pool {pool!r}: use 'avg', 'flatten' or 'avg2'")
-    head = _head(n_features, classes, head_hidden, dropout, softmax, pool_layer)
-    return ResNet(body, head, in_channels, min_size, in_size)
+    "A ResNet with `len(layers)` stages of `block`s; the first stage keeps the stem's resolution, each later one halves it."
+    _check_sizes(layers, channels, n_out)
+    stem_channels = max(channels[0] // (ResBlock.expansion if bottleneck else 1), 1)
+    body, ni = [('stem', make_stem(stem, in_channels, stem_channels) if isinstance(stem, str) else stem(in_channels, stem_channels))], stem_channels
+    for i, (n, nf) in enumerate(zip(layers, channels)):
+        blocks = [block(ni if j == 0 else nf, nf, 2 if i > 0 and j == 0 else 1, bottleneck=bottleneck, residual=residual) for j in range(n)]
+        body.append((f'layer{i + 1}', nn.Sequential(*blocks)))
+        ni = nf
+    body = nn.Sequential(OrderedDict(body))
+    blocks = [m for m in body.modules() if isinstance(m, ResBlock)]
+    if zero_bn:
+        for b in blocks: b.zero_init_()
+    stride = STEM_STRIDE.get(stem) if isinstance(stem, str) else None  # a stem of your own: its downsampling is unknown
+    return ResNet(body, head(ni, n_out), in_channels, min_size=stride * math.prod(b.stride for b in blocks) if stride else 1)
 
 # %% ../nbs/01_models.ipynb #3db90416
-def resnet18(n_out:int=1000,  # Number of classes: outputs of the final linear layer
-             **kwargs,  # Passed to `custom_resnet`, e.g. `residual=False`, `stem='deep'`, `in_channels=1`
+def _cifar(n): return dict(layers=[n, n, n], channels=[16, 32, 64], stem='cifar')  # 6n+2 layers
+
+ARCHS = {  # name: arguments of `custom_resnet`
+    'resnet18':  dict(layers=[2, 2, 2, 2],  channels=[64, 128, 256, 512]),
+    'resnet34':  dict(layers=[3, 4, 6, 3],  channels=[64, 128, 256, 512]),
+    'resnet50':  dict(layers=[3, 4, 6, 3],  channels=[256, 512, 1024, 2048], bottleneck=True),
+    'resnet101': dict(layers=[3, 4, 23, 3], channels=[256, 512, 1024, 2048], bottleneck=True),
+    'resnet152': dict(layers=[3, 8, 36, 3], channels=[256, 512, 1024, 2048], bottleneck=True),
+    **{f'resnet{6 * n + 2}': _cifar(n) for n in (3, 5, 7, 9, 18)},  # resnet20, 32, 44, 56, 110
+}
+ARCHS.update({'plain' + name[len('resnet'):]: dict(arch, residual=False) for name, arch in list(ARCHS.items())})
+
+def get_arch(name:str,  # A key of `ARCHS`: `resnet18`...`resnet152`, `resnet20`...`resnet110` or a `plain` twin
+             n_out:int,  # Number of classes: outputs of the final linear layer
+             **kwargs,  # Any other argument of `custom_resnet`, e.g. `zero_bn=True` or `in_channels=1`
             ) -> ResNet:
-    "ResNet-18: basic blocks [2, 2, 2, 2]."
-    return custom_resnet([2, 2, 2, 2], [64, 128, 256, 512], n_out, **kwargs)
+    "Build the architecture `name` from `ARCHS`, with a helpful error for unknown names."
+    if name not in ARCHS: raise ValueError(f"unknown architecture {name!r}; choose one of: {', '.join(ARCHS)}")
+    return custom_resnet(**{**ARCHS[name], **kwargs}, n_out=n_out)
 
-def resnet34(n_out:int=1000,  # Number of classes: outputs of the final linear layer
-             **kwargs,  # Passed to `custom_resnet`, e.g. `residual=False`, `stem='deep'`, `in_channels=1`
-            ) -> ResNet:
-    "ResNet-34: basic blocks [3, 4, 6, 3]."
-    return custom_resnet([3, 4, 6, 3], [64, 128, 256, 512], n_out, **kwargs)
+# %% ../nbs/01_models.ipynb #619b9337
+def _constructor(name):
+    "`name(n_out, **kwargs)`: `get_arch` with the name filled in (1000 outputs by default for ImageNet networks, 10 for CIFAR)."
+    default = 10 if ARCHS[name].get('stem') == 'cifar' else 1000
+    def build(n_out:int=default,  # Number of classes: outputs of the final linear layer
+              **kwargs,  # Any other argument of `custom_resnet`, e.g. `residual=False`, `zero_bn=True`
+             ) -> ResNet: return get_arch(name, n_out, **kwargs)
+    build.__name__ = build.__qualname__ = name
+    build.__doc__ = f"{name}: " + ', '.join(f"{k}={v}" for k, v in ARCHS[name].items()) + "."
+    return build
 
-def resnet50(n_out:int=1000,  # Number of classes: outputs of the final linear layer
-             **kwargs,  # Passed to `custom_resnet`, e.g. `residual=False`, `stem='deep'`, `in_channels=1`
-            ) -> ResNet:
-    "ResNet-50: bottleneck blocks [3, 4, 6, 3]."
-    return custom_resnet([3, 4, 6, 3], [256, 512, 1024, 2048], n_out, bottleneck=True, **kwargs)
-
-def resnet101(n_out:int=1000,  # Number of classes: outputs of the final linear layer
-              **kwargs,  # Passed to `custom_resnet`, e.g. `residual=False`, `stem='deep'`, `in_channels=1`
-             ) -> ResNet:
-    "ResNet-101: bottleneck blocks [3, 4, 23, 3]."
-    return custom_resnet([3, 4, 23, 3], [256, 512, 1024, 2048], n_out, bottleneck=True, **kwargs)
-
-def resnet152(n_out:int=1000,  # Number of classes: outputs of the final linear layer
-              **kwargs,  # Passed to `custom_resnet`, e.g. `residual=False`, `stem='deep'`, `in_channels=1`
-             ) -> ResNet:
-    "ResNet-152: bottleneck blocks [3, 8, 36, 3]."
-    return custom_resnet([3, 8, 36, 3], [256, 512, 1024, 2048], n_out, bottleneck=True, **kwargs)
+_all_ = ['resnet18', 'resnet34', 'resnet50', 'resnet101', 'resnet152', 'resnet20', 'resnet32', 'resnet44', 'resnet56', 'resnet110']
+resnet18, resnet34, resnet50, resnet101, resnet152, resnet20, resnet32, resnet44, resnet56, resnet110 = map(_constructor, _all_)
 
 # %% ../nbs/01_models.ipynb #52a36c90
 def load_torchvision_weights(model:ResNet,  # Our ResNet, built with the same depth as the torchvision one
@@ -217,65 +188,14 @@ def load_torchvision_weights(model:ResNet,  # Our ResNet, built with the same de
 # %% ../nbs/01_models.ipynb #320fabe9
 def cifar_resnet(depth:int,  # 6n+2: 20, 32, 44, 56, 110, ...
                  n_out:int=10,  # Number of classes: outputs of the final linear layer
-                 **kwargs,  # Passed to `custom_resnet`, e.g. `residual=False` for the plain net
+                 **kwargs,  # Any other argument of `custom_resnet`, e.g. `residual=False` for the plain net
                 ) -> ResNet:
     "The CIFAR ResNet of He et al. (2015, section 4.2) with `depth` = 6n+2 layers; `residual=False` gives the plain net."
     if depth < 8 or (depth - 2) % 6:
         raise ValueError(f"depth must be 6n+2 (8, 14, 20, 32, 44, 56, 110, ...), got {depth}")
-    n = (depth - 2) // 6
-    return custom_resnet([n, n, n], [16, 32, 64], n_out, stem='cifar', **kwargs)
-
-def resnet20(n_out:int=10,  # Number of classes: outputs of the final linear layer
-             **kwargs,  # Passed to `custom_resnet`, e.g. `residual=False` for the plain net
-            ):
-    "ResNet-20 for 32x32 images (He et al. 2015, sec. 4.2): 3 stages of 3 basic blocks, 16/32/64 channels."
-    return cifar_resnet(20, n_out, **kwargs)
-
-def resnet32(n_out:int=10,  # Number of classes: outputs of the final linear layer
-             **kwargs,  # Passed to `custom_resnet`, e.g. `residual=False` for the plain net
-            ):
-    "ResNet-32 for 32x32 images (He et al. 2015, sec. 4.2): 3 stages of 5 basic blocks, 16/32/64 channels."
-    return cifar_resnet(32, n_out, **kwargs)
-
-def resnet44(n_out:int=10,  # Number of classes: outputs of the final linear layer
-             **kwargs,  # Passed to `custom_resnet`, e.g. `residual=False` for the plain net
-            ):
-    "ResNet-44 for 32x32 images (He et al. 2015, sec. 4.2): 3 stages of 7 basic blocks, 16/32/64 channels."
-    return cifar_resnet(44, n_out, **kwargs)
-
-def resnet56(n_out:int=10,  # Number of classes: outputs of the final linear layer
-             **kwargs,  # Passed to `custom_resnet`, e.g. `residual=False` for the plain net
-            ):
-    "ResNet-56 for 32x32 images (He et al. 2015, sec. 4.2): 3 stages of 9 basic blocks, 16/32/64 channels."
-    return cifar_resnet(56, n_out, **kwargs)
-
-def resnet110(n_out:int=10,  # Number of classes: outputs of the final linear layer
-              **kwargs,  # Passed to `custom_resnet`, e.g. `residual=False` for the plain net
-            ):
-    "ResNet-110 for 32x32 images (He et al. 2015, sec. 4.2): 3 stages of 18 basic blocks, 16/32/64 channels."
-    return cifar_resnet(110, n_out, **kwargs)
-
-# %% ../nbs/01_models.ipynb #c3d991d7
-ARCHS = {f.__name__: f for f in [resnet18, resnet34, resnet50, resnet101, resnet152,
-                                 resnet20, resnet32, resnet44, resnet56, resnet110]}
-ARCHS.update({'plain' + name[len('resnet'):]: partial(f, residual=False) for name, f in list(ARCHS.items())})
-
-def get_arch(name:str,  # A key of `ARCHS`: `resnet18`...`resnet152`, `resnet20`...`resnet110` or a `plain` twin
-             n_out:int,  # Number of classes: outputs of the final linear layer
-             **kwargs,  # Passed to the architecture's function, then to `custom_resnet`
-            ) -> ResNet:
-    "Build an architecture from `ARCHS` by name, with a helpful error for unknown names."
-    if name not in ARCHS: raise ValueError(f"unknown architecture {name!r}; choose one of: {', '.join(ARCHS)}")
-    return ARCHS[name](n_out=n_out, **kwargs)
+    return custom_resnet(**_cifar((depth - 2) // 6), n_out=n_out, **kwargs)
 
 # %% ../nbs/01_models.ipynb #dc3209fd
-def _macs_hook(store):
-    def hook(m, inp, out):
-        if isinstance(m, nn.Conv2d):
-            store.append(out[0].numel() * (m.in_channels // m.groups) * m.kernel_size[0] * m.kernel_size[1])
-        elif isinstance(m, nn.Linear): store.append(m.in_features * m.out_features)
-    return hook
-
 def stage_summary(model:ResNet,  # A model from `custom_resnet`
                   size:int=224,  # Height and width of the (square) input
                  ) -> pd.DataFrame:
@@ -285,12 +205,8 @@ def stage_summary(model:ResNet,  # A model from `custom_resnet`
     model.eval()
     with torch.no_grad():
         for name, part in [*model.body.named_children(), ('head', model.head)]:
-            store = []
-            hooks = [m.register_forward_hook(_macs_hook(store)) for m in part.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
-            try: x = part(x)
-            finally:
-                for h in hooks: h.remove()
-            rows.append(dict(stage=name, output=tuple(x.shape[1:]), params=n_params(part), macs=sum(store)))
+            with FlopCounterMode(display=False) as counter: x = part(x)
+            rows.append(dict(stage=name, output=tuple(x.shape[1:]), params=n_params(part), macs=counter.get_total_flops() // 2))
     model.train(was_training)
     df = pd.DataFrame(rows)
     total = pd.DataFrame([dict(stage='total', output=tuple(x.shape[1:]), params=df.params.sum(), macs=df.macs.sum())])

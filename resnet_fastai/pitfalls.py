@@ -7,63 +7,84 @@ Docs: https://resnet-fastai.github.io/resnet-fastai/pitfalls.html.md"""
 # %% ../nbs/06_pitfalls.ipynb #321dc06a
 from __future__ import annotations
 import re, shutil, tempfile, time
-from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 import pandas as pd
 import torch
-from fastcore.basics import noop
-from fastcore.foundation import L
-from fastai.callback.core import Callback
-from fastai.learner import defaults
-from fastai.callback.progress import ProgressCallback
-from .blocks import n_params
-from .models import ResNet, get_arch
+from torch import nn
+from fastai.layers import ConvLayer
+from .blocks import ResBlock, n_params
+from .models import ResNet, get_arch, avg_head
+from .pooling import flatten_head
 from .train import train
 
 # %% auto #0
-__all__ = ['PITFALLS', 'pitfall_kwargs', 'pitfall_model', 'no_progress_bars', 'NoLogging', 'pitfall_table']
+__all__ = ['PITFALLS', 'pool_bn_stem', 'unpadded_stem', 'ChannelStrideBlock', 'ReluBnBlock', 'softmax_head', 'pitfall_kwargs',
+           'describe', 'pitfall_model', 'pitfall_table']
+
+# %% ../nbs/06_pitfalls.ipynb #70d69103
+def pool_bn_stem(in_channels, out_channels):
+    "The TF2 tutorial's stem: 7x7 stride-2 conv (with bias, no BN), 3x3 max-pool, then BN and ReLU."
+    return nn.Sequential(ConvLayer(in_channels, out_channels, 7, stride=2, norm_type=None, act_cls=None),
+                         nn.MaxPool2d(3, stride=2, padding=1), nn.BatchNorm2d(out_channels), nn.ReLU(inplace=True))
+
+def unpadded_stem(in_channels, out_channels):
+    "The fastai tutorial's stem: 7x7 stride-2 conv and BN without padding, then a 3x3 max-pool without padding; no ReLU."
+    return nn.Sequential(ConvLayer(in_channels, out_channels, 7, stride=2, padding=0, act_cls=None), nn.MaxPool2d(3, stride=2))
+
+class ChannelStrideBlock(ResBlock):
+    "The fastai tutorial's rule: a block downsamples (stride 2) exactly when its channels change, whatever stride it is given."
+    def __init__(self, in_channels, out_channels, stride=1, **kwargs):
+        super().__init__(in_channels, out_channels, 2 if in_channels != out_channels else 1, **kwargs)
+
+class ReluBnBlock(ResBlock):
+    "The Keras tutorial's order: conv -> ReLU -> BN in the branch, and ReLU -> BN after the addition."
+    shortcut_norm = None  # a BN follows the addition, so the projection has none
+    def conv(self, ni, nf, ks, stride, last=False):
+        if last: return ConvLayer(ni, nf, ks, stride=stride, norm_type=None, act_cls=None)  # a bare conv (with bias): ReLU and BN come after the addition
+        return ConvLayer(ni, nf, ks, stride=stride, bn_1st=False)
+    def after_add(self, nf): return nn.Sequential(nn.ReLU(inplace=True), nn.BatchNorm2d(nf))
+    def zero_init_(self): nn.init.zeros_(self.convs[-1][0].weight); nn.init.zeros_(self.convs[-1][0].bias)
+
+def softmax_head(channels, n_out):
+    "`avg_head` then a softmax: right before Keras' `categorical_crossentropy`, wrong before PyTorch's cross-entropy."
+    head = avg_head(channels, n_out)
+    head.add_module('softmax', nn.Softmax(dim=1))
+    return head
 
 # %% ../nbs/06_pitfalls.ipynb #04e52f61
 PITFALLS = {
     'correct': {},
-    'BN after the max-pool': dict(stem='pool-bn'),
-    'stem without ReLU or padding': dict(stem='unpadded'),
-    'stride from a channel change': dict(stride_from_channels=True),
-    'ReLU before BN': dict(order='conv-relu-bn'),
-    'fixed 2x2 average-pool head': dict(pool='avg2'),
-    'softmax + cross-entropy': dict(softmax=True),
+    'BN after the max-pool': dict(stem=pool_bn_stem),
+    'stem without ReLU or padding': dict(stem=unpadded_stem),
+    'stride from a channel change': dict(block=ChannelStrideBlock),
+    'ReLU before BN': dict(block=ReluBnBlock),
+    'fixed 2x2 average-pool head': dict(head=partial(flatten_head, pool='avg2')),  # built for the training size by `pitfall_kwargs`
+    'softmax + cross-entropy': dict(head=softmax_head),
 }
 
 def pitfall_kwargs(name:str,  # A key of `PITFALLS`
-                   size:int,  # Training image size in pixels: a fixed-size head (`pool='avg2'` or `'flatten'`) is built for it
+                   size:int,  # Training image size in pixels: the fixed-size head is built for it
                   ) -> dict:
     "The `custom_resnet` arguments that reproduce the mistake `name` on `size`-pixel images."
     if name not in PITFALLS: raise ValueError(f"unknown pitfall {name!r}: choose one of {', '.join(map(repr, PITFALLS))}")
     kw = dict(PITFALLS[name])
-    if kw.get('pool') in ('avg2', 'flatten'): kw.setdefault('in_size', size)
+    if isinstance(kw.get('head'), partial) and kw['head'].func is flatten_head: kw['head'] = kw['head'](size)
     return kw
+
+def describe(kwargs:dict) -> str:
+    "`custom_resnet` arguments as text, parts named by their function or class: \"block=ReluBnBlock\"."
+    return ', '.join(f"{k}={getattr(v, '__name__', None) or repr(v)}" for k, v in kwargs.items()) or '(defaults)'
 
 def pitfall_model(name:str,  # A key of `PITFALLS`; 'correct' is the reference network
                   n_out:int=10,  # Number of classes
                   arch:str='resnet18',  # An architecture of `ARCHS`, e.g. 'resnet18' or 'resnet50'
-                  size:int=64,  # Training image size in pixels (matters only for a fixed-size head)
+                  size:int=64,  # Training image size in pixels (matters only for the fixed-size head)
                  ) -> ResNet:
     "`arch` built with the mistake `name`."
     return get_arch(arch, n_out, **pitfall_kwargs(name, size))
 
 # %% ../nbs/06_pitfalls.ipynb #ea919ee2
-@contextmanager
-def no_progress_bars():
-    "Inside this block, `Learner`s are created without fastai's progress bar."
-    old = defaults.callbacks
-    defaults.callbacks = [c for c in old if c is not ProgressCallback]
-    try: yield
-    finally: defaults.callbacks = old
-
-class NoLogging(Callback):
-    "Silence the `Recorder`'s per-epoch print (the metrics stay in `learn.recorder.values`)."
-    def before_fit(self): self.learn.logger = noop
-
 def _evaluate(learn, dl, cbs):
     "Accuracy of `learn` on `dl`, and '' ; or NaN and the error the model raised."
     try: return float(learn.validate(dl=dl, cbs=cbs)[1]), ''
@@ -83,8 +104,8 @@ def pitfall_table(dls,  # DataLoaders to train on; `dls.valid` gives the validat
                  ) -> pd.DataFrame:
     "Train each configuration on `dls` (plain cross-entropy, same seed); one row per configuration with its accuracy and whether it trains."
     names = list(PITFALLS) if names is None else list(names)
-    for n in names: pitfall_kwargs(n, 1)   # unknown names fail before any training
     size = dls.valid.one_batch()[0].shape[-1]
+    for n in names: pitfall_kwargs(n, size)   # unknown names fail before any training
     test_size = test_dls.valid.one_batch()[0].shape[-1] if test_dls is not None else None
     tmp = Path(tempfile.mkdtemp()) if out is None else None
     rows = []
@@ -92,12 +113,11 @@ def pitfall_table(dls,  # DataLoaders to train on; `dls.valid` gives the validat
         for n in names:
             kw = pitfall_kwargs(n, size)
             t0 = time.time()
-            with no_progress_bars():
-                learn = train(dls, arch, epochs=epochs, lr=lr, out=(tmp or Path(out))/_slug(n), seed=seed, label_smoothing=0.0,
-                              cbs=[*L(cbs), NoLogging()], **kw)
+            learn = train(dls, arch, epochs=epochs, lr=lr, out=(tmp or Path(out))/_slug(n), seed=seed, label_smoothing=0.0,
+                          cbs=cbs, quiet=True, **kw)
             secs = time.time() - t0
             train_loss, _, acc = learn.recorder.values[-1]
-            row = dict(mistake=n, arch=arch, configuration=', '.join(f"{k}={v!r}" for k, v in kw.items()) or '(defaults)',
+            row = dict(mistake=n, arch=arch, configuration=describe(kw),
                        parameters=n_params(learn.model), train_loss=float(train_loss), accuracy=float(acc),
                        trains=float(acc) > 2 / dls.c, seconds=secs)
             if test_dls is not None: row['test_accuracy'], row['test_error'] = _evaluate(learn, test_dls.valid, cbs)

@@ -6,6 +6,8 @@ Docs: https://resnet-fastai.github.io/resnet-fastai/pooling.html.md"""
 
 # %% ../nbs/04_pooling.ipynb #34341d15
 from __future__ import annotations
+import math
+from collections import OrderedDict
 import numpy as np
 import pandas as pd
 import torch
@@ -15,7 +17,39 @@ from .models import ResNet
 from .data import imagenette_path, imagenette_label, image_dls
 
 # %% auto #0
-__all__ = ['accuracy_by_size', 'class_activation_maps', 'show_cams']
+__all__ = ['FlattenHead', 'flatten_head', 'accuracy_by_size', 'class_activation_maps', 'show_cams']
+
+# %% ../nbs/04_pooling.ipynb #d29c121e
+class FlattenHead(nn.Sequential):
+    "VGG-style head: (a fixed 2x2 average pool,) flatten, linear. Its linear layer fits one feature-map size, checked before running."
+    def __init__(self, channels:int, n_out:int,
+                 fmap:int,  # Height and width of the feature map it is built for
+                 in_size:int,  # The input size in pixels that gives that feature map (for the error message)
+                 pool:str='flatten',  # 'flatten', or 'avg2': a fixed 2x2 average pool before flattening
+                ):
+        k = fmap // 2 if pool == 'avg2' else fmap
+        super().__init__(OrderedDict(pool=nn.AvgPool2d(2) if pool == 'avg2' else nn.Identity(), flatten=nn.Flatten(),
+                                     fc=nn.Linear(channels * k * k, n_out)))
+        self.fmap, self.in_size = fmap, in_size
+
+    def forward(self, x):
+        if tuple(x.shape[-2:]) != (self.fmap, self.fmap):
+            raise ValueError(f"this head flattens a {self.fmap}x{self.fmap} feature map, so the model only takes {self.in_size} px inputs; "
+                             f"got a {x.shape[-2]}x{x.shape[-1]} map: resize the images to {self.in_size} px, or build the model "
+                             "with the default head (`avg_head`, global average pooling), which takes any size")
+        return super().forward(x)
+
+def flatten_head(in_size:int,  # Input size in pixels the head is built for
+                 pool:str='flatten',  # 'flatten' (VGG-style) or 'avg2' (a fixed 2x2 average pool, then flatten)
+                 downsampling:int=32,  # Total downsampling of the body: 32 for the ImageNet ResNets
+                ):
+    "A `head` for `custom_resnet` built for `in_size` px inputs, as tutorials written for one image size build it."
+    if pool not in ('flatten', 'avg2'): raise ValueError(f"unknown pool {pool!r}: use 'flatten' or 'avg2'")
+    fmap = math.ceil(in_size / downsampling)
+    if pool == 'avg2' and fmap < 2: raise ValueError(f"pool='avg2' needs a feature map of at least 2x2: in_size={in_size} is too small")
+    def head(channels, n_out): return FlattenHead(channels, n_out, fmap, in_size, pool)
+    head.__name__ = f"flatten_head({in_size}, {pool!r})"
+    return head
 
 # %% ../nbs/04_pooling.ipynb #65670ee5
 @torch.inference_mode()
@@ -42,12 +76,12 @@ def accuracy_by_size(model:ResNet,  # A trained classifier for Imagenette's 10 c
     return pd.DataFrame(rows)
 
 # %% ../nbs/04_pooling.ipynb #23e767bf
-def class_activation_maps(model:ResNet,  # A ResNet with a global-average-pooling head (`pool='avg'`)
+def class_activation_maps(model:ResNet,  # A ResNet with the global-average-pooling head (`avg_head`)
                           x:torch.Tensor,  # A batch of normalised images, (batch, 3, height, width)
                          ) -> torch.Tensor:
     "The final linear layer applied at every position of the last feature map: (batch, classes, h, w) scores."
-    if not isinstance(model.head.pool, nn.AdaptiveAvgPool2d):
-        raise ValueError("class activation maps need a global-average-pooling head (pool='avg'); this model flattens its feature map")
+    if not isinstance(getattr(model.head, 'pool', None), nn.AdaptiveAvgPool2d):
+        raise ValueError("class activation maps need the global-average-pooling head (`avg_head`); this model's head is different")
     fmap = model.body(x)
     fc = model.head.fc
     return torch.einsum('bkhw,ck->bchw', fmap, fc.weight) + fc.bias[None, :, None, None]

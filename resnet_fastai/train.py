@@ -7,6 +7,7 @@ Docs: https://resnet-fastai.github.io/resnet-fastai/training.html.md"""
 # %% ../nbs/03_training.ipynb #bb0bdbf1
 from __future__ import annotations
 import os, random, time
+from contextlib import nullcontext
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -33,7 +34,7 @@ def make_learner(dls,  # fastai DataLoaders; `dls.c` sets the number of outputs
                  out=None,  # Folder for checkpoints, metrics and plots (`Learner.path`)
                  label_smoothing:float=0.0,  # 0 for plain cross-entropy
                  pretrained=None,  # None, a torchvision state-dict file, or 'torchvision' to download ImageNet weights
-                 **arch_kwargs,  # Passed to the architecture, e.g. zero_bn=True
+                 **arch_kwargs,  # Passed to `get_arch`, e.g. zero_bn=True or block=MyBlock
                 ) -> Learner:
     "A `Learner` with our `arch`, accuracy, a body/head splitter and, on CUDA, mixed precision with channels_last."
     model = get_arch(arch, dls.c, **arch_kwargs)
@@ -41,7 +42,9 @@ def make_learner(dls,  # fastai DataLoaders; `dls.c` sets the number of outputs
     loss = LabelSmoothingCrossEntropyFlat(eps=label_smoothing) if label_smoothing else CrossEntropyLossFlat()
     learn = Learner(dls, model, loss_func=loss, metrics=accuracy, splitter=resnet_split,
                     path=Path(out) if out else Path('.'), model_dir='.')
-    learn.meta = dict(arch=arch, n_out=int(dls.c), vocab=[str(v) for v in dls.vocab], arch_kwargs=arch_kwargs,
+    plain = {k: v for k, v in arch_kwargs.items() if v is None or isinstance(v, (bool, int, float, str))}
+    custom = {k: getattr(v, '__name__', type(v).__name__) for k, v in arch_kwargs.items() if k not in plain}  # a stem, block or head of your own
+    learn.meta = dict(arch=arch, n_out=int(dls.c), vocab=[str(v) for v in dls.vocab], arch_kwargs=plain, custom=custom,
                       aug=getattr(dls, 'aug', 'light'))
     if torch.cuda.is_available(): learn.to_channelslast()
     return learn
@@ -130,6 +133,7 @@ def train(dls,  # DataLoaders to train on
           pretrained=None,  # See `load_pretrained`
           label_smoothing:float=0.1,
           cbs=None,  # Extra callbacks
+          quiet:bool=False,  # No progress bar and no table of epochs (fastai's `learn.no_bar()` and `learn.no_logging()`)
           **arch_kwargs) -> Learner:
     "Train `arch` on `dls` like `Learner.fine_tune`, checkpointing every epoch into `out`; `resume=True` continues a run."
     if seed is not None:
@@ -137,27 +141,39 @@ def train(dls,  # DataLoaders to train on
         for dl in dls.loaders: dl.rng = random.Random(seed)  # fastai seeds shuffling when the loaders are built; re-seed it
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     learn = make_learner(dls, arch, out, label_smoothing, pretrained, **arch_kwargs)
-    phase, start = 'frozen', 0
+    phase, start, opt_state = 'frozen', 0, None
     if resume:
         state = read_checkpoint(out/'last.pth')
         _check_compatible(state['meta'], learn.meta, out/'last.pth')
         learn.model.load_state_dict(state['model'])
-        learn.create_opt()
-        learn.opt.load_state_dict(state['opt'])
-        phase, start = state['phase'], state['epoch'] + 1
-        if phase == 'frozen' and start >= freeze_epochs: phase, start = 'unfrozen', 0
+        phase, start, opt_state = state['phase'], state['epoch'] + 1, state['opt']
+        if phase == 'frozen' and start >= freeze_epochs: phase, start, opt_state = 'unfrozen', 0, None  # a new phase starts afresh
         print(f"resuming from last.pth: {phase} phase, epoch {start}")
     if not resume: (out/'metrics.csv').unlink(missing_ok=True)
     cbs = [Checkpoint(), *L(cbs)]
     lr_mult = 100 if pretrained is not None else 1
+
+    def fit(n, lr, **kwargs):
+        nonlocal opt_state
+        if opt_state is not None:  # `freeze()`/`unfreeze()` clear the optimizer's state, so it is restored after them
+            _load_opt_state(learn, opt_state); opt_state = None
+        with (learn.no_bar() if quiet else nullcontext()), (learn.no_logging() if quiet else nullcontext()):
+            learn.fit_one_cycle(n, lr, start_epoch=start, cbs=cbs, **kwargs)
+
     if phase == 'frozen' and freeze_epochs > 0:
         learn.freeze()
-        learn.fit_one_cycle(freeze_epochs, slice(lr), pct_start=0.99, start_epoch=start, cbs=cbs)
+        fit(freeze_epochs, slice(lr), pct_start=0.99)
         start = 0
     learn.unfreeze()
-    if start < epochs:
-        learn.fit_one_cycle(epochs, slice(lr / 2 / lr_mult, lr / 2), pct_start=0.3, div=5.0, start_epoch=start, cbs=cbs)
+    if start < epochs: fit(epochs, slice(lr / 2 / lr_mult, lr / 2), pct_start=0.3, div=5.0)
     return learn
+
+def _load_opt_state(learn, sd):
+    "Load a saved optimizer state into `learn.opt`, its tensors on the device of the parameters they belong to."
+    learn.opt.load_state_dict(sd)
+    for p, st in learn.opt.state.items():
+        for k, v in st.items():
+            if isinstance(v, torch.Tensor): st[k] = v.to(p.device)
 
 def _check_compatible(saved, now, fn):
     if (saved['arch'], saved['n_out']) != (now['arch'], now['n_out']):
@@ -169,6 +185,9 @@ def load_model(fn) -> tuple[ResNet, dict]:
     "Rebuild the model saved in checkpoint `fn` (a file, or a run folder's `best.pth`); returns `(model in eval mode, meta)`."
     state = read_checkpoint(fn)
     meta = state['meta']
+    if meta.get('custom'):
+        raise CheckpointError(f"{fn} was trained with parts of your own ({meta['custom']}): rebuild that model in Python and "
+                              "load its weights with `model.load_state_dict(read_checkpoint(fn)['model'])`")
     model = get_arch(meta['arch'], meta['n_out'], **meta.get('arch_kwargs', {}))
     model.load_state_dict(state['model'])
     return model.eval(), {**meta, 'metrics': state.get('metrics', {}), 'epoch': state.get('epoch')}

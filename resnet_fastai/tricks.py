@@ -7,29 +7,49 @@ Docs: https://resnet-fastai.github.io/resnet-fastai/tricks.html.md"""
 # %% ../nbs/07_tricks.ipynb #f0c390d7
 from __future__ import annotations
 import time, shutil, tempfile
+from collections import OrderedDict
+from functools import partial
 from pathlib import Path
 import numpy as np
 import pandas as pd
+from torch import nn
+from .blocks import ResBlock
 from .models import get_arch, stage_summary
 from .train import train
-from .pitfalls import no_progress_bars, NoLogging  # the same quiet training loop as 06_pitfalls
+from .pitfalls import _slug  # the same run-folder names as 06_pitfalls
 
 # %% auto #0
-__all__ = ['TRICKS', 'ablate', 'summarise']
+__all__ = ['avg_down_block', 'TRICKS', 'PreActBlock', 'preact_head', 'ablate', 'summarise']
+
+# %% ../nbs/07_tricks.ipynb #f0e5f168
+class PreActBlock(ResBlock):
+    "Pre-activation block (He et al. 2016): BN -> ReLU -> conv for every convolution, nothing after the addition."
+    shortcut_norm = None  # the next block's first BN normalises the sum
+    def conv(self, ni, nf, ks, stride, last=False):
+        conv = nn.Conv2d(ni, nf, ks, stride=stride, padding=ks // 2, bias=False)
+        nn.init.kaiming_normal_(conv.weight, nonlinearity='relu')
+        return nn.Sequential(nn.BatchNorm2d(ni), nn.ReLU(inplace=True), conv)
+    def after_add(self, nf): return nn.Identity()
+    def zero_init_(self): nn.init.zeros_(self.convs[-1][-1].weight)  # the branch ends in a conv: start it at zero
+
+def preact_head(channels, n_out):
+    "The ResNet head after a final BN and ReLU (`post`): a pre-activation network's last sum is not normalised yet."
+    return nn.Sequential(OrderedDict(post=nn.Sequential(nn.BatchNorm2d(channels), nn.ReLU(inplace=True)), pool=nn.AdaptiveAvgPool2d(1),
+                                     flatten=nn.Flatten(), fc=nn.Linear(channels, n_out)))
 
 # %% ../nbs/07_tricks.ipynb #c3eb0d09
+avg_down_block = partial(ResBlock, avg_down=True)  # ResNet-D: every downsampling shortcut average-pools first
+
 TRICKS = {
     'baseline': {},  # the original ResNet-18: 7x7 stem, strided 1x1 shortcuts, BN scale 1, conv-BN-ReLU
     'deep stem (C)': dict(stem='deep'),
-    'avg-pool shortcut (D)': dict(avg_down=True),
+    'avg-pool shortcut (D)': dict(block=avg_down_block),
     'zero-init last BN': dict(zero_bn=True),
-    'pre-activation': dict(order='bn-relu-conv'),
-    'C + D + zero BN': dict(stem='deep', avg_down=True, zero_bn=True),  # what fastai's xresnet combines
+    'pre-activation': dict(block=PreActBlock, head=preact_head),
+    'C + D + zero BN': dict(stem='deep', block=avg_down_block, zero_bn=True),  # what fastai's xresnet combines
 }
 
 # %% ../nbs/07_tricks.ipynb #ce4e7b1e
-def _slug(s): return ''.join(c if c.isalnum() else '-' for c in s.lower()).strip('-')
-
 def ablate(dls,  # DataLoaders shared by every run; `train` re-seeds their shuffling for each seed
            tricks:dict|None=None,  # Name -> keyword arguments for the architecture; None: all of `TRICKS`
            epochs:int=3,  # Epochs of one-cycle training per run: the one budget every trick gets
@@ -56,16 +76,15 @@ def ablate(dls,  # DataLoaders shared by every run; `train` re-seeds their shuff
     root = Path(out) if out is not None else Path(tempfile.mkdtemp())
     rows = []
     try:
-        with no_progress_bars():
-            for seed in seeds:
-                for name, kw in tricks.items():
-                    t0 = time.time()
-                    learn = train(dls, arch, epochs=epochs, lr=lr, out=root/f'{_slug(name)}-seed{seed}', seed=seed,
-                                  label_smoothing=label_smoothing, cbs=[NoLogging(), *(cbs or [])], **kw)
-                    secs = time.time() - t0
-                    valid_loss, acc = learn.recorder.values[-1][1:3]
-                    rows.append(dict(trick=name, seed=seed, accuracy=float(acc), valid_loss=float(valid_loss), seconds=secs, **cost[name]))
-                    if verbose: print(f"{name:<22} seed {seed}: accuracy {acc:.1%} in {secs:.0f} s")
+        for seed in seeds:
+            for name, kw in tricks.items():
+                t0 = time.time()
+                learn = train(dls, arch, epochs=epochs, lr=lr, out=root/f'{_slug(name)}-seed{seed}', seed=seed,
+                              label_smoothing=label_smoothing, cbs=cbs, quiet=True, **kw)
+                secs = time.time() - t0
+                valid_loss, acc = learn.recorder.values[-1][1:3]
+                rows.append(dict(trick=name, seed=seed, accuracy=float(acc), valid_loss=float(valid_loss), seconds=secs, **cost[name]))
+                if verbose: print(f"{name:<22} seed {seed}: accuracy {acc:.1%} in {secs:.0f} s")
     finally:
         if out is None: shutil.rmtree(root, ignore_errors=True)
     return pd.DataFrame(rows)
