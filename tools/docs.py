@@ -69,20 +69,22 @@ def fix_exports(nb: Path) -> int:
 
 
 # processing ------------------------------------------------------------------------------------------------------
-def process(root: Path = ROOT, n_workers: int = 2) -> list[str]:
-    "Run nbdev's docs processing on every notebook into `_proc/`; one line per failing notebook"
+def process(root: Path = ROOT, n_workers: int = 2, only: list[str] | None = None) -> list[str]:
+    "Run nbdev's docs processing on every notebook (or the notebooks named in `only`) into `_proc/`; one line per failing notebook"
     import os
     from nbdev.serve import proc_nbs
     os.chdir(root)
-    try:
-        proc_nbs(str(root/'nbs'), n_workers=n_workers, force=True)
-        return []
-    except Exception as e: first = e
+    nbs = [root/'nbs'/n for n in only] if only else notebooks(root)
+    if not only:
+        try:
+            proc_nbs(str(root/'nbs'), n_workers=n_workers, force=True)
+            return []
+        except Exception: pass  # process them one at a time to name every failing notebook
     fails = []
-    for nb in notebooks(root):
+    for nb in nbs:
         try: proc_nbs(str(root/'nbs'), n_workers=0, file_glob=nb.name)
-        except Exception as e: fails.append(f"{nb.name}: {type(e).__name__}: {str(e).strip().splitlines()[-1]}\n    {str(e).strip()[:600]}")
-    return fails or [f"proc_nbs failed: {type(first).__name__}: {first}"]
+        except Exception as e: fails.append(f"{nb.name}: nbdev's docs processing failed: {str(e).strip()[:1500]}")
+    return fails
 
 
 # links -----------------------------------------------------------------------------------------------------------
