@@ -3,6 +3,7 @@
     python tools/docs.py                        # process every notebook, then run the checks; exit 1 on a problem
     python tools/docs.py --no-proc              # only the checks, on the `_proc/` already there (`nbdev-docs` makes one too)
     python tools/docs.py --fix-exports nbs/02_data.ipynb ...   # apply the exports rule to these notebooks
+    python tools/docs.py --no-proc --built docs                 # after `nbdev-docs` (Quarto): every page is in docs/
 
 Processing is nbdev's own, `nbdev.serve.proc_nbs`: what `nbdev-docs` runs before Quarto. It re-executes, with
 `IN_TEST=1`, every exported cell, every `show_doc` cell and every cell that contains an import, and stops at the
@@ -162,6 +163,11 @@ def main(args) -> int:
     site = pages()
     print(f"links: {sum(len(p['links']) for p in site.values())} in {len(site)} processed pages, plus README.md: {len(links)} broken")
     problems += exp + links
+    if '--built' in args:
+        built = ROOT/args[args.index('--built') + 1]
+        missing = [f"{p['nb']}: Quarto did not write {built.name}/{name}" for name, p in site.items() if not (built/name).exists()]
+        print(f"pages in {built.name}/: {len(site) - len(missing)} of {len(site)}")
+        problems += missing
     for p in problems: print('  ' + p)
     return 1 if problems else 0
 
