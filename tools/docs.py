@@ -12,6 +12,8 @@ cells with saved results are not re-run). If the whole run fails, each notebook 
 failing notebook is named.
 
 Checks:
+- saved outputs: no cell with saved outputs is re-run by the docs step (`show_doc` cells aside), so a slow or
+  machine-dependent cell shows the results it was committed with.
 - exports: an exported cell that holds more than imports is marked `#| exports`, not `#| export`: the site then
   shows its source (under "Exported source", open) next to its documentation; `#| export` would hide it.
 - links: every link between pages (`NN_name.ipynb#anchor`, `#anchor`) and every link in README.md to the
@@ -88,6 +90,25 @@ def process(root: Path = ROOT, n_workers: int = 2, only: list[str] | None = None
     return fails
 
 
+def _outs(c): return [{k: v for k, v in o.items() if k != 'execution_count'} for o in c.get('outputs', [])]
+
+
+def rerun_problems(root: Path = ROOT, proc: Path = PROC) -> list[str]:
+    "Cells with saved outputs that the docs step re-ran, replacing what the notebook shows (show_doc cells aside)"
+    res = []
+    for pnb in sorted(proc.glob('*.ipynb')):
+        src = root/'nbs'/pnb.name
+        if not src.exists(): continue
+        saved = {c.get('id'): c for c in json.loads(src.read_text())['cells'] if c['cell_type'] == 'code'}
+        for c in json.loads(pnb.read_text())['cells']:
+            s = saved.get(c.get('id'))
+            if c['cell_type'] != 'code' or s is None or not s.get('outputs') or 'show_doc(' in _src(s): continue
+            if _outs(c) != _outs(s):
+                res.append(f"{pnb.name} cell id {c.get('id')}: the docs step re-ran it and replaced its saved outputs "
+                           f"(it holds an import: move that to the hidden import cell): {_src(s).splitlines()[0][:60]}")
+    return res
+
+
 # links -----------------------------------------------------------------------------------------------------------
 def slug(heading: str) -> str:
     "The id Pandoc (Quarto) gives a heading"
@@ -157,12 +178,14 @@ def main(args) -> int:
         fails = process()
         print(f"nbdev docs processing of {len(notebooks())} notebooks: {'ok' if not fails else 'FAILED'} in {time.time() - t0:.0f} s")
         problems += fails
+    rerun = rerun_problems()
+    print(f"cells whose saved outputs the docs step replaced: {len(rerun)}")
     exp = [p for nb in notebooks() for p in hidden_exports(nb)]
     print(f"exported cells whose source the site would hide: {len(exp)}")
     links = link_problems()
     site = pages()
     print(f"links: {sum(len(p['links']) for p in site.values())} in {len(site)} processed pages, plus README.md: {len(links)} broken")
-    problems += exp + links
+    problems += rerun + exp + links
     if '--built' in args:
         built = ROOT/args[args.index('--built') + 1]
         missing = [f"{p['nb']}: Quarto did not write {built.name}/{name}" for name, p in site.items() if not (built/name).exists()]
