@@ -1,4 +1,4 @@
-"""Six mistakes found in popular ResNet tutorials, each rebuilt as a configuration of our `custom_resnet` and trained against the correct network on the same short Imagenette budget: which ones break training, which ones break other resolutions, and which ones turn out harmless.
+"""Six mistakes from popular ResNet tutorials, each rebuilt as a stem, block or head for `custom_resnet` and trained against the correct network: which break training, which break other resolutions, which are harmless.
 
 Docs: https://resnet-fastai.github.io/resnet-fastai/pitfalls.html.md"""
 

@@ -1,4 +1,4 @@
-"""Four changes to ResNet-18 (a deep stem, an average-pool shortcut, zero-initialised last batch norms, pre-activation blocks), switched on one at a time on Imagenette at 64 px with one fixed small budget and two seeds each. A trick counts as helping only if its gain is larger than the measured seed-to-seed noise.
+"""A deep stem, an average-pool shortcut, zero-initialised batch norm and pre-activation, each switched on alone in ResNet-18 (Imagenette, 64 px, two seeds): a trick helps only if it beats the seed-to-seed noise.
 
 Docs: https://resnet-fastai.github.io/resnet-fastai/tricks.html.md"""
 

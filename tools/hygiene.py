@@ -1,12 +1,15 @@
 """Notebook hygiene: what the committed outputs of `nbs/*.ipynb` may not contain.
 
     python tools/hygiene.py          # list the problems; exit 1 if there are any
-    python tools/hygiene.py --fix    # first strip the image outputs of cells marked as showing dataset photos
+    python tools/hygiene.py --fix    # first strip the image outputs of cells marked as showing dataset photos,
+                                     # and empty HTML outputs
 
 Checked in every notebook:
 - no output of type `error`, and no traceback printed to stderr;
 - no absolute local path (`/tmp/...`, `/home/...`, `C:\\Users\\...`) and not this machine's name in any text output;
 - images are PNG at a sane size (at most 250 kB and 2,000 px on a side), and the notebook is under 2 MB;
+- no empty HTML outputs (what a finished fastai progress bar leaves: `<div></div>` or nothing, which the site would
+  show as an empty block or a stray `<div></div>`); `--fix` drops them;
 - no photos from the datasets: Imagenette comes from ImageNet (research use only) and neither it nor CIFAR-10 may be
   stored in this repository, not even as a notebook output. A cell that shows dataset images (`show_batch`,
   `plot_top_losses`, `show_results`, a class activation map) carries the line `PHOTO_MARK` and its image outputs
@@ -56,6 +59,7 @@ def problems(nb_path: Path) -> list[str]:
         if PHOTO_CALLS.search(src) and not photo_cell and 'digits' not in src:
             out.append(f"{where}: shows dataset images ({PHOTO_CALLS.search(src).group(1)}) without the line {PHOTO_MARK!r}")
         for o in c.get('outputs', []):
+            if _empty_html(o): out.append(f"{where}: an empty HTML output (a finished progress bar): run `python tools/hygiene.py --fix`")
             if o.get('output_type') == 'error':
                 out.append(f"{where}: error output {o.get('ename')}: {o.get('evalue', '')[:80]}")
             text = _text(o)
@@ -78,6 +82,22 @@ def problems(nb_path: Path) -> list[str]:
     return out
 
 
+def _empty_html(o: dict) -> bool:
+    h = o.get('data', {}).get('text/html')
+    return o.get('output_type') == 'display_data' and h is not None and ''.join(h).strip() in ('', '<div></div>')
+
+
+def strip_empty(nb_path: Path) -> int:
+    "Drop empty HTML outputs (finished progress bars); returns how many were dropped"
+    nb, n = json.loads(nb_path.read_text()), 0
+    for c in nb['cells']:
+        keep = [o for o in c.get('outputs', []) if not _empty_html(o)]
+        n += len(c.get('outputs', [])) - len(keep)
+        if c['cell_type'] == 'code': c['outputs'] = keep
+    if n: nb_path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + '\n')
+    return n
+
+
 def strip_photos(nb_path: Path) -> int:
     "Drop image outputs from the cells marked with `PHOTO_MARK`; returns how many were dropped"
     nb, n = json.loads(nb_path.read_text()), 0
@@ -95,6 +115,7 @@ if __name__ == '__main__':
     if '--fix' in sys.argv:
         for p in nbs:
             if (n := strip_photos(p)): print(f"{p.name}: stripped {n} dataset-photo output(s)")
+            if (n := strip_empty(p)): print(f"{p.name}: dropped {n} empty HTML output(s)")
     found = [msg for p in nbs for msg in problems(p)]
     print('\n'.join(found) if found else f"{len(nbs)} notebooks clean")
     sys.exit(1 if found else 0)
