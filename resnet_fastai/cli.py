@@ -6,12 +6,14 @@ Docs: https://resnet-fastai.github.io/resnet-fastai/cli.html.md"""
 
 # %% ../nbs/08_cli.ipynb #f14c4e20
 from __future__ import annotations
-import argparse, sys, time, warnings
+import argparse, inspect, sys, time, warnings
 from pathlib import Path
+from typing import Annotated
+from fastcore.script import anno_parser
 
 # %% auto #0
-__all__ = ['DATASETS', 'DEFAULTS', 'plot_metrics', 'cmd_train', 'distributed_callbacks', 'ImageError', 'load_image',
-           'predict_images', 'cmd_predict', 'cmd_evaluate', 'cmd_bench', 'build_parser', 'main']
+__all__ = ['DATASETS', 'DEFAULTS', 'COMMANDS', 'plot_metrics', 'cmd_train', 'distributed_callbacks', 'ImageError', 'load_image',
+           'readable', 'checkpoint_learner', 'cmd_predict', 'cmd_evaluate', 'cmd_bench', 'build_parser', 'main']
 
 # %% ../nbs/08_cli.ipynb #022242db
 DATASETS = ('digits', 'imagenette-160', 'imagenette-320', 'imagenette', 'cifar10')
@@ -45,45 +47,75 @@ def plot_metrics(csv,  # A run's `metrics.csv`: one row per epoch, with `train_l
     b.plot(x, df.accuracy, 'o-', color='C2'); b.set(xlabel='epoch', ylabel='accuracy', title='validation accuracy')
     fig.tight_layout(); fig.savefig(png, dpi=100); plt.close(fig)
 
-def cmd_train(a,  # The parsed command line (`argparse.Namespace`) of `resnet-fastai train`
-             ):
-    "`resnet-fastai train`: train, then write checkpoints, `metrics.csv` and `loss.png` to the run folder; returns 0."
-    from fastai.torch_core import rank_distrib
-    if rank_distrib() == 0: return _train(a)
-    import os, contextlib  # the other processes of a distributed run train silently: rank 0 reports and writes
-    with open(os.devnull, 'w') as null, contextlib.redirect_stdout(null): return _train(a)
+def _need(ok, message):
+    "Raise the one-line `ValueError` the command line prints when `ok` is false."
+    if not ok: raise ValueError(message)
 
-def _train(a):
+def cmd_train(preset:str=None,  # A tuned recipe: cpu-fast (Imagenette, ResNet-18, 96 then 128 px, 10 epochs, bfloat16); the options you give override it
+              data:str=None,  # digits, imagenette-160, imagenette-320, imagenette, cifar10, or a folder with train/ and val/ (default: digits; imagenette-160 with --preset)
+              arch:str=None,  # resnet18/34/50/101/152, resnet20/32/44/56/110, or a plain twin plainNN (default: resnet20 for digits and cifar10, else resnet18)
+              size:int=None,  # Image size in pixels (default: 32 for digits and cifar10, else 64)
+              epochs:int=None,  # Epochs with everything trainable (default: 5)
+              freeze_epochs:int=0,  # Epochs training only the head first, useful with --pretrained
+              lr:float=None,  # Base learning rate of fine_tune (default: 8e-3)
+              bs:int=None,  # Batch size (default: 64)
+              seed:int=42,  # Random seed
+              label_smoothing:float=None,  # Label smoothing (default: 0.1)
+              precision:str=None,  # fp32, or bf16: bfloat16 autocast and channels-last on a CPU; CUDA always uses mixed precision (default: fp32)
+              pretrained:str=None,  # 'torchvision' (download ImageNet weights) or a torchvision state-dict file
+              n_per_class:int=None,  # Use only the first N images of each class (quick runs)
+              cache:str=None,  # memory: decode the images once into RAM and crop/flip whole batches, so a CPU keeps up (see 02_data)
+              out:str=None,  # Output folder (default: runs/<data>-<arch>)
+              resume:bool=False,  # Continue the run in --out from its last.pth
+             ) -> int:
+    "Train a ResNet (default: resnet20 on the offline digits set, about a minute on a CPU); writes checkpoints, metrics.csv and loss.png."
+    from fastai.torch_core import rank_distrib
+    args = {k: v for k, v in locals().items() if k != 'rank_distrib'}
+    if rank_distrib() == 0: return _train(**args)
+    import os, contextlib  # the other processes of a distributed run train silently: rank 0 reports and writes
+    with open(os.devnull, 'w') as null, contextlib.redirect_stdout(null): return _train(**args)
+
+def _train(preset, data, arch, size, epochs, freeze_epochs, lr, bs, seed, label_smoothing, precision, pretrained, n_per_class, cache, out, resume):
     import pandas as pd
     from fastai.torch_core import set_seed, num_distrib, rank_distrib
+    from resnet_fastai.models import ARCHS
     from resnet_fastai.train import train
     from resnet_fastai.fast import PRESETS, preset_callbacks, ProgressiveResize
-    preset = PRESETS[a.preset] if a.preset else {}
-    for k, default in [('data', 'imagenette-160' if preset else 'digits'), ('epochs', 5), ('lr', 8e-3), ('bs', 64),
-                       ('label_smoothing', 0.1), ('precision', 'fp32')]:
-        if getattr(a, k) is None: setattr(a, k, preset.get(k, default))  # what you type wins, then the preset, then the default
-    kind = a.data if a.data in DATASETS else 'folder'
-    arch = a.arch or preset.get('arch') or DEFAULTS[kind][0]
-    sizes = {0: a.size} if a.size else dict(preset.get('sizes', {0: DEFAULTS[kind][1]}))  # first epoch -> image size
-    arch_kwargs = {'zero_bn': True} if preset.get('zero_bn') else {}
-    name = a.data if kind != 'folder' else Path(a.data).name
-    out = Path(a.out or f'runs/{name}-{arch}')
+    _need(preset is None or preset in PRESETS, f"unknown preset {preset!r}: choose one of {', '.join(PRESETS)}")
+    p = PRESETS[preset] if preset else {}
+    data = data or p.get('data', 'imagenette-160' if p else 'digits')  # what you type wins, then the preset, then the default
+    epochs, lr, bs = [p.get(k, d) if v is None else v for k, v, d in [('epochs', epochs, 5), ('lr', lr, 8e-3), ('bs', bs, 64)]]
+    label_smoothing = p.get('label_smoothing', 0.1) if label_smoothing is None else label_smoothing
+    precision = precision or p.get('precision', 'fp32')
+    _need(data in DATASETS or Path(data).expanduser().is_dir(), f"{data!r} is neither a dataset name ({', '.join(DATASETS)}) nor an existing folder")
+    kind = data if data in DATASETS else 'folder'
+    arch = arch or p.get('arch') or DEFAULTS[kind][0]
+    _need(arch in ARCHS, f"unknown architecture {arch!r}; choose one of: {', '.join(ARCHS)}")
+    for name, v in [('size', size), ('lr', lr), ('bs', bs), ('n_per_class', n_per_class)]:
+        _need(v is None or v > 0, f"--{name.replace('_', '-')} must be positive, got {v}")
+    for name, v in [('epochs', epochs), ('freeze_epochs', freeze_epochs)]: _need(v >= 0, f"--{name.replace('_', '-')} must be 0 or more, got {v}")
+    _need(precision in ('fp32', 'bf16'), f"unknown precision {precision!r}: use fp32 or bf16")
+    _need(cache in (None, 'memory'), f"unknown cache {cache!r}: use memory, or leave --cache out")
+    sizes = {0: size} if size else dict(p.get('sizes', {0: DEFAULTS[kind][1]}))  # first epoch -> image size
+    arch_kwargs = {'zero_bn': True} if p.get('zero_bn') else {}
+    name = data if kind != 'folder' else Path(data).name
+    out = Path(out or f'runs/{name}-{arch}')
     n_proc, dist_cbs = max(num_distrib(), 1), distributed_callbacks()  # (this also joins the process group)
-    if a.seed is not None: set_seed(a.seed, reproducible=True)
-    make = lambda: {e: _dls(a.data, s, a.bs, a.seed, a.n_per_class, a.cache) for e, s in sorted(sizes.items())}
+    if seed is not None: set_seed(seed, reproducible=True)
+    make = lambda: {e: _dls(data, s, bs, seed, n_per_class, cache) for e, s in sorted(sizes.items())}
     if n_proc > 1:
         from fastai.distributed import rank0_first
         sched = rank0_first(make)  # rank 0 writes the digits / pre-resized copies first, then the others read them
     else: sched = make()
     dls = sched[0]
     print(f"training {arch} on {name}: {len(dls.train_ds):,} train / {len(dls.valid_ds):,} valid images, {dls.c} classes, "
-          f"{' then '.join(f'{s} px' for s in sizes.values())}, {a.freeze_epochs}+{a.epochs} epochs, {a.precision}"
-          + (f", preset {a.preset}" if a.preset else "") + (f", images cached in {a.cache}" if a.cache else "")
-          + (f", {n_proc} processes x batch {a.bs} = {n_proc * a.bs} per step" if n_proc > 1 else "") + f" -> {out}", flush=True)
-    cbs = preset_callbacks(a.precision) + ([ProgressiveResize(sched)] if len(sched) > 1 else []) + dist_cbs
+          f"{' then '.join(f'{s} px' for s in sizes.values())}, {freeze_epochs}+{epochs} epochs, {precision}"
+          + (f", preset {preset}" if preset else "") + (f", images cached in {cache}" if cache else "")
+          + (f", {n_proc} processes x batch {bs} = {n_proc * bs} per step" if n_proc > 1 else "") + f" -> {out}", flush=True)
+    cbs = preset_callbacks(precision) + ([ProgressiveResize(sched)] if len(sched) > 1 else []) + dist_cbs
     t0 = time.time()
-    learn = train(dls, arch, epochs=a.epochs, freeze_epochs=a.freeze_epochs, lr=a.lr, out=out, resume=a.resume,
-                  seed=a.seed, pretrained=a.pretrained, label_smoothing=a.label_smoothing, cbs=cbs, **arch_kwargs)
+    learn = train(dls, arch, epochs=epochs, freeze_epochs=freeze_epochs, lr=lr, out=out, resume=resume,
+                  seed=seed, pretrained=pretrained, label_smoothing=label_smoothing, cbs=cbs, **arch_kwargs)
     if rank_distrib(): return 0
     df = pd.read_csv(out/'metrics.csv')
     plot_metrics(out/'metrics.csv', out/'loss.png')
@@ -151,182 +183,136 @@ def load_image(fn,  # Path of an image file in any format PIL reads (alpha is pu
     except (UnidentifiedImageError, OSError, SyntaxError) as e:
         raise ImageError(f"{fn}: not a readable image ({type(e).__name__}); pass a JPEG, PNG, BMP, GIF, TIFF or WebP file") from None
 
-def _batch(images, size, aug='light'):
-    "Validation-time preparation: `RandomResizedCrop`'s centre view for `light` training, else `Resize` (centre crop)."
-    import torch
-    from fastai.vision.augment import RandomResizedCrop, Resize
-    from fastai.data.transforms import ToTensor, IntToFloatTensor, Normalize
-    from fastai.vision.data import imagenet_stats
-    crop = RandomResizedCrop(size) if aug == 'light' else Resize(size)
-    tt, fl = ToTensor(), IntToFloatTensor()
-    norm = Normalize.from_stats(*imagenet_stats, cuda=False)
-    xs = [tt(crop(im, split_idx=1)) for im in images]
-    return norm(fl(torch.stack(xs))).as_subclass(torch.Tensor)
+def readable(files:list,  # Image paths
+            ) -> list:
+    "The files fastai's `verify_images` can open; each other one is reported on stderr with `load_image`'s reason."
+    from fastai.vision.utils import verify_images
+    bad = set(verify_images([Path(f) for f in files]))
+    for f in bad:
+        try: load_image(f)
+        except ImageError as e: print(f"resnet-fastai: error: {e}", file=sys.stderr)
+    return [Path(f) for f in files if Path(f) not in bad]
 
-def predict_images(model,  # A trained model in eval mode, e.g. from `load_model`
-                   meta,  # Metadata from `load_model`: its `size` (default 224 px) and `aug` set the preprocessing
-                   images,  # A list of RGB `PILImage`s, e.g. from `load_image`
-                   bs=64,  # Images per forward pass
-                  ):
-    "Class probabilities for a list of RGB images with the checkpoint's preprocessing."
-    import torch
-    size = meta['size'][0] if meta.get('size') else 224
-    out = []
-    with torch.no_grad():
-        for i in range(0, len(images), bs): out.append(model(_batch(images[i:i + bs], size, meta.get('aug', 'light'))).softmax(1))
-    return torch.cat(out)
+def checkpoint_learner(model,  # A trained model, e.g. from `load_model`
+                       meta:dict,  # Its metadata from `load_model`: `vocab`, `size` (default 224 px) and `aug`
+                       files:list,  # Image files to evaluate or predict
+                       label=None,  # A function file -> class name, for evaluation; None: unlabelled
+                       bs:int=64,  # Batch size
+                      ):
+    "A fastai `Learner` whose validation set is `files`, prepared as the checkpoint's validation set was."
+    from fastai.data.block import DataBlock, CategoryBlock
+    from fastai.data.transforms import Normalize
+    from fastai.vision.data import ImageBlock, imagenet_stats
+    from fastai.learner import Learner
+    from fastai.losses import CrossEntropyLossFlat
+    from fastai.metrics import accuracy
+    from resnet_fastai.data import image_tfms
+    item_tfms, batch_tfms = image_tfms(meta['size'][0] if meta.get('size') else 224, meta.get('aug', 'light'))
+    everything = lambda items: (list(range(len(items))), list(range(len(items))))  # nothing is trained here: all files are "validation"
+    dblock = DataBlock(blocks=(ImageBlock, CategoryBlock(vocab=meta['vocab'])), get_x=load_image, splitter=everything,
+                       get_y=label or (lambda f: meta['vocab'][0]),  # unlabelled: a placeholder label, never used
+                       item_tfms=item_tfms, batch_tfms=[*batch_tfms, Normalize.from_stats(*imagenet_stats)])
+    dls = dblock.dataloaders(files, bs=bs, num_workers=0)
+    return Learner(dls, model, loss_func=CrossEntropyLossFlat(), metrics=accuracy)  # fastai moves the model to the data's device
 
 # %% ../nbs/08_cli.ipynb #fd3dc453
-def cmd_predict(a,  # The parsed command line (`argparse.Namespace`) of `resnet-fastai predict`
-               ):
-    "`resnet-fastai predict`: print the top-k labels of each image file; returns 1 if any file was unreadable, else 0."
+def cmd_predict(*images:str,  # Image files (any size; grayscale, RGBA, CMYK are fine)
+                checkpoint:str='runs/digits-resnet20',  # Checkpoint file or run folder (what plain `train` writes by default)
+                topk:int=3,  # How many labels to print per image
+               ) -> int:
+    "Top-k labels for image files; returns 1 if any file was unreadable, else 0."
     from resnet_fastai.train import load_model
-    model, meta = load_model(a.checkpoint)
-    vocab, k, failed = meta['vocab'], min(a.topk, len(meta['vocab'])), 0
-    for fn in a.images:
-        try: im = load_image(fn)
-        except ImageError as e:
-            print(f"resnet-fastai: error: {e}", file=sys.stderr); failed += 1; continue
-        p = predict_images(model, meta, [im])[0]
-        top = p.topk(k)
-        print(f"{fn}: " + ', '.join(f"{vocab[i]} {v:.1%}" for v, i in zip(top.values.tolist(), top.indices.tolist())))
-    return 1 if failed else 0
+    _need(images, "give at least one image file: resnet-fastai predict photo.jpg")
+    _need(topk > 0, f"--topk must be positive, got {topk}")
+    model, meta = load_model(checkpoint)
+    ok = readable(images)
+    if ok:
+        learn = checkpoint_learner(model, meta, ok)
+        with learn.no_bar(): probs, _ = learn.get_preds(dl=learn.dls.valid)
+        top = probs.topk(min(topk, len(meta['vocab'])))
+        for fn, vals, idxs in zip(ok, top.values.tolist(), top.indices.tolist()):
+            print(f"{fn}: " + ', '.join(f"{meta['vocab'][i]} {v:.1%}" for v, i in zip(vals, idxs)))
+    return 0 if len(ok) == len(images) else 1
 
-def cmd_evaluate(a,  # The parsed command line (`argparse.Namespace`) of `resnet-fastai evaluate`
-                ):
-    "`resnet-fastai evaluate`: print a checkpoint's confusion matrix and accuracy on class folders; returns 0."
-    import pandas as pd, torch
+def cmd_evaluate(folder:str,  # A dataset folder (its val/ is used) or a folder of class folders
+                 checkpoint:str='runs/digits-resnet20',  # Checkpoint file or run folder (what plain `train` writes by default)
+                 bs:int=64,  # Batch size
+                 n_per_class:int=None,  # Only the first N images of each class
+                ) -> int:
+    "Accuracy and confusion matrix of a checkpoint on a folder of class folders."
+    import pandas as pd
+    from fastai.interpret import ClassificationInterpretation
     from resnet_fastai.train import load_model
     from resnet_fastai.data import IMAGENETTE_LABELS, DatasetError
-    model, meta = load_model(a.checkpoint)
-    vocab = meta['vocab']
-    root = Path(a.folder).expanduser()
+    _need(bs > 0 and (n_per_class is None or n_per_class > 0), "--bs and --n-per-class must be positive")
+    model, meta = load_model(checkpoint)
+    vocab, root = meta['vocab'], Path(folder).expanduser()
     if not root.is_dir(): raise DatasetError(f"{root} is not a folder: pass a dataset folder (with val/) or a folder of class folders")
     split = next((root/s for s in ('val', 'valid', 'test') if (root/s).is_dir()), root)
     classes = sorted(p for p in split.iterdir() if p.is_dir())
     if not classes: raise DatasetError(f"{split} has no class folders: expected <class>/<image files> inside it")
-    names = {c: IMAGENETTE_LABELS.get(c.name, c.name) for c in classes}
-    unknown = [n for n in names.values() if n not in vocab]
+    name = lambda c: IMAGENETTE_LABELS.get(c.name, c.name)  # Imagenette's folders are WordNet ids
+    unknown = [name(c) for c in classes if name(c) not in vocab]
     if unknown: raise DatasetError(f"classes {', '.join(unknown[:5])} in {split} are not among the checkpoint's classes "
                                    f"({', '.join(vocab[:10])}): evaluate with the checkpoint trained on this dataset")
-    files, targets = [], []
-    for c in classes:
-        fns = sorted(p for p in c.iterdir() if p.is_file())[:a.n_per_class]
-        files += fns; targets += [vocab.index(names[c])] * len(fns)
-    preds, ok_t, bad = [], [], 0
-    for i in range(0, len(files), a.bs):
-        ims, ts = [], []
-        for fn, t in zip(files[i:i + a.bs], targets[i:i + a.bs]):
-            try: ims.append(load_image(fn)); ts.append(t)
-            except ImageError as e: print(f"skipping {e}", file=sys.stderr); bad += 1
-        if ims: preds.append(predict_images(model, meta, ims).argmax(1)); ok_t += ts
-    preds, targs = torch.cat(preds), torch.tensor(ok_t)
-    acc = (preds == targs).float().mean().item()
-    cm = pd.crosstab(pd.Series([vocab[t] for t in targs.tolist()], name='actual'),
-                     pd.Series([vocab[p] for p in preds.tolist()], name='predicted'))
-    with pd.option_context('display.width', 200, 'display.max_columns', 20): print(cm.to_string())
-    print(f"accuracy {acc:.2%} on {len(targs):,} images in {split}" + (f" ({bad} unreadable skipped)" if bad else ""))
+    files = [f for c in classes for f in sorted(p for p in c.iterdir() if p.is_file())[:n_per_class]]
+    ok = readable(files)
+    learn = checkpoint_learner(model, meta, ok, label=lambda f: name(f.parent), bs=bs)
+    with learn.no_bar(): acc, interp = float(learn.validate()[1]), ClassificationInterpretation.from_learner(learn)
+    present = [vocab.index(name(c)) for c in classes]
+    cm = interp.confusion_matrix()[present]
+    cm = pd.DataFrame(cm, index=pd.Index([vocab[i] for i in present], name='actual'), columns=pd.Index(vocab, name='predicted'))
+    with pd.option_context('display.width', 200, 'display.max_columns', 20): print(cm.loc[:, cm.sum() > 0].to_string())
+    skipped = len(files) - len(ok)
+    print(f"accuracy {acc:.2%} on {len(ok):,} images in {split}" + (f" ({skipped} unreadable skipped)" if skipped else ""))
     return 0
 
 # %% ../nbs/08_cli.ipynb #c288cb65
-def cmd_bench(a,  # The parsed command line (`argparse.Namespace`) of `resnet-fastai bench`
-             ):
-    "`resnet-fastai bench`: print the speed tables of `resnet_fastai.bench.bench`; returns 0."
+def cmd_bench(quick:bool=False,  # ResNet-18 and ResNet-20 only, fewer rounds: under a minute on a small CPU
+              arch:Annotated[list, dict(nargs='+', type=str)]=None,  # Architectures (default: resnet18 34 50 20 56; with --quick: resnet18 20)
+              size:int=64,  # Image size for the ImageNet-style models
+              bs:int=32,  # Batch size
+              device:str=None,  # cpu or cuda (default: cuda if there is one, else cpu)
+              no_data:bool=False,  # Skip the input-pipeline measurement (it needs Imagenette)
+             ) -> int:
+    "Speed of our ResNets against torchvision's, and of the input pipeline (printed tables)."
+    import torch
     from resnet_fastai.bench import bench
-    if a.device == 'cuda':
-        import torch
-        if not torch.cuda.is_available(): raise ValueError("--device cuda was asked for but no CUDA GPU is available: drop --device")
-    bench(quick=a.quick, archs=a.arch, size=a.size, bs=a.bs, device=a.device, data=not a.no_data)
+    from resnet_fastai.models import ARCHS
+    for a in arch or []: _need(a in ARCHS, f"unknown architecture {a!r}; choose one of: {', '.join(ARCHS)}")
+    _need(device in (None, 'cpu', 'cuda'), f"unknown device {device!r}: use cpu or cuda")
+    _need(device != 'cuda' or torch.cuda.is_available(), "--device cuda was asked for but no CUDA GPU is available: drop --device")
+    _need(size > 0 and bs > 0, "--size and --bs must be positive")
+    bench(quick=quick, archs=arch, size=size, bs=bs, device=device, data=not no_data)
     return 0
 
 # %% ../nbs/08_cli.ipynb #b3b30494
-def _positive(kind):
-    def f(s):
-        try: v = kind(s)
-        except ValueError: raise argparse.ArgumentTypeError(f"{s!r} is not a {kind.__name__}") from None
-        if v <= 0: raise argparse.ArgumentTypeError(f"must be positive, got {s}")
-        return v
-    return f
-
-def _nonneg_int(s):
-    try: v = int(s)
-    except ValueError: raise argparse.ArgumentTypeError(f"{s!r} is not an integer") from None
-    if v < 0: raise argparse.ArgumentTypeError(f"must be 0 or more, got {s}")
-    return v
-
-def _data(s):
-    if s in DATASETS or Path(s).expanduser().is_dir(): return s
-    raise argparse.ArgumentTypeError(f"{s!r} is neither a dataset name ({', '.join(DATASETS)}) nor an existing folder")
-
-def _arch(s):
-    from resnet_fastai.models import ARCHS
-    if s in ARCHS: return s
-    raise argparse.ArgumentTypeError(f"unknown architecture {s!r}; choose one of: {', '.join(ARCHS)}")
+COMMANDS = {'train': cmd_train, 'evaluate': cmd_evaluate, 'predict': cmd_predict, 'bench': cmd_bench}
 
 class _Parser(argparse.ArgumentParser):
     "argparse, but a bad argument gives one line (and a pointer to --help), not the whole usage block."
-    def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
-
-def _presets():
-    from resnet_fastai.fast import PRESETS
-    return PRESETS
+    def error(self, message): self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 def build_parser() -> argparse.ArgumentParser:
-    "The `resnet-fastai` argument parser, with the `train`, `evaluate`, `predict` and `bench` subcommands."
+    "The `resnet-fastai` parser: one sub-command per function of `COMMANDS`, its options built by fastcore's `anno_parser`."
     p = _Parser(prog='resnet-fastai', description="Train, evaluate and use the from-scratch ResNets of resnet-fastai.")
-    sub = p.add_subparsers(dest='command', required=True, metavar='{train,evaluate,predict,bench}')
-    t = sub.add_parser('train', help="train a ResNet (default: resnet20 on the offline digits set, about a minute on a CPU)")
-    t.add_argument('--preset', choices=tuple(_presets()), default=None, help="a tuned recipe: cpu-fast (Imagenette, ResNet-18, 96 then 128 px, "
-                   "10 epochs, bfloat16: 80%% in under 15 min on 2 CPU cores); options you give override it")
-    t.add_argument('--data', type=_data, default=None, help=f"{', '.join(DATASETS)}, or a folder with train/ and val/ (default: digits; imagenette-160 with --preset)")
-    t.add_argument('--arch', type=_arch, default=None, help="resnet18/34/50/101/152, resnet20/32/44/56/110, plainNN (default: resnet20 for digits/cifar10, else resnet18)")
-    t.add_argument('--size', type=_positive(int), default=None, help="image size in pixels (default: 32 for digits/cifar10, else 64)")
-    t.add_argument('--epochs', type=_nonneg_int, default=None, help="epochs with everything trainable (default: 5)")
-    t.add_argument('--freeze-epochs', type=_nonneg_int, default=0, help="epochs training only the head first, for --pretrained (default: 0)")
-    t.add_argument('--lr', type=_positive(float), default=None, help="base learning rate of fine_tune (default: 8e-3)")
-    t.add_argument('--bs', type=_positive(int), default=None, help="batch size (default: 64)")
-    t.add_argument('--seed', type=int, default=42, help="random seed (default: 42)")
-    t.add_argument('--label-smoothing', type=float, default=None, help="label smoothing (default: 0.1)")
-    t.add_argument('--precision', choices=('fp32', 'bf16'), default=None, help="bf16: bfloat16 autocast and channels-last on a CPU "
-                   "(fast on CPUs with AMX or AVX512-BF16); CUDA always uses mixed precision (default: fp32)")
-    t.add_argument('--pretrained', default=None, help="'torchvision' (download ImageNet weights) or a torchvision state-dict file")
-    t.add_argument('--n-per-class', type=_positive(int), default=None, help="use only the first N images of each class (quick runs)")
-    t.add_argument('--cache', choices=('memory',), default=None, help="memory: decode the images once into RAM and crop/flip whole "
-                   "batches, so the model is not kept waiting on a CPU (see 02_data)")
-    t.add_argument('--out', default=None, help="output folder (default: runs/<data>-<arch>)")
-    t.add_argument('--resume', action='store_true', help="continue the run in --out from its last.pth")
-    t.set_defaults(func=cmd_train)
-    ck = dict(default='runs/digits-resnet20', help="checkpoint file or run folder (default: runs/digits-resnet20, what plain `train` writes)")
-    e = sub.add_parser('evaluate', help="accuracy and confusion matrix of a checkpoint on a folder of class folders")
-    e.add_argument('folder', help="a dataset folder (its val/ is used) or a folder of class folders")
-    e.add_argument('--checkpoint', **ck)
-    e.add_argument('--bs', type=_positive(int), default=64)
-    e.add_argument('--n-per-class', type=_positive(int), default=None, help="only the first N images of each class")
-    e.set_defaults(func=cmd_evaluate)
-    pr = sub.add_parser('predict', help="top-k labels for image files")
-    pr.add_argument('images', nargs='+', help="image files (any size; grayscale, RGBA, CMYK are fine)")
-    pr.add_argument('--checkpoint', **ck)
-    pr.add_argument('--topk', type=_positive(int), default=3)
-    pr.set_defaults(func=cmd_predict)
-    b = sub.add_parser('bench', help="speed of our ResNets vs torchvision's, and of the input pipeline (a table)")
-    b.add_argument('--quick', action='store_true', help="resnet18 and resnet20 only, fewer rounds: under a minute on 2 CPU cores")
-    b.add_argument('--arch', type=_arch, nargs='+', default=None, help="architectures (default: resnet18 34 50 20 56; quick: resnet18 20)")
-    b.add_argument('--size', type=_positive(int), default=64, help="image size for the ImageNet-style models (default: 64)")
-    b.add_argument('--bs', type=_positive(int), default=32, help="batch size (default: 32)")
-    b.add_argument('--device', choices=('cpu', 'cuda'), default=None, help="default: cuda if available, else cpu")
-    b.add_argument('--no-data', action='store_true', help="skip the input-pipeline measurement (it needs Imagenette)")
-    b.set_defaults(func=cmd_bench)
+    sub = p.add_subparsers(dest='command', required=True, metavar='{' + ','.join(COMMANDS) + '}')
+    for name, f in COMMANDS.items():
+        doc = inspect.getdoc(f)
+        sub.add_parser(name, parents=[anno_parser(f)], add_help=False, help=doc, description=doc)
     return p
 
 def main(argv=None,  # Command-line arguments without the program name; None: `sys.argv[1:]`
         ) -> int:
     "Entry point of the `resnet-fastai` command."
     warnings.filterwarnings('ignore', message='.*torch.jit.script', category=FutureWarning)
-    args = build_parser().parse_args(argv)
+    args = vars(build_parser().parse_args(argv))
+    f = COMMANDS[args.pop('command')]
+    params = inspect.signature(f).parameters
+    pos = [v for k, p in params.items() if p.kind is p.VAR_POSITIONAL for v in args.pop(k)]
     from resnet_fastai.data import DatasetError
     from resnet_fastai.train import CheckpointError
-    try: return args.func(args)
+    try: return f(*pos, **{k: v for k, v in args.items() if k in params})
     except KeyboardInterrupt:
         print("\ninterrupted: finished epochs are saved in the run folder's last.pth; add --resume to continue", file=sys.stderr)
         return 130

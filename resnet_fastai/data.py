@@ -27,8 +27,8 @@ from fastai.vision.utils import verify_image, resize_to
 # %% auto #0
 __all__ = ['DATA_ENV', 'CACHE_ENV', 'IMAGENETTE_LABELS', 'IMAGENETTE_URLS', 'IMAGENETTE_FOLDERS', 'AUGS', 'CACHES',
            'DatasetError', 'cache_dir', 'check_image_folder', 'find_dataset', 'imagenette_label', 'imagenette_path',
-           'image_files', 'presize', 'image_dls', 'imagenette_dls', 'class_counts', 'cifar10_dls', 'digits_path',
-           'digits_dls', 'CropFlipBatch', 'ImagesInMemory', 'memory_block', 'pipeline_efficiency']
+           'image_files', 'presize', 'image_tfms', 'image_dls', 'imagenette_dls', 'class_counts', 'cifar10_dls',
+           'digits_path', 'digits_dls', 'CropFlipBatch', 'ImagesInMemory', 'memory_block', 'pipeline_efficiency']
 
 # %% ../nbs/02_data.ipynb #4ee44587
 DATA_ENV, CACHE_ENV = 'RESNET_FASTAI_DATA', 'RESNET_FASTAI_CACHE'
@@ -145,6 +145,16 @@ def presize(files:list,  # Image paths, all inside `src`
 AUGS = ('light', 'fastai', 'none')
 CACHES = (None, 'memory')
 
+def image_tfms(size:int,  # Height and width of the images fed to the model, in pixels
+               aug:str='light',  # `light` (random crop + flip), `fastai` (`aug_transforms`) or `none` (resize only)
+               presize_to:int|None=None,  # Shorter side of the stored images (`fastai` resizes to it first)
+               min_scale:float=0.35,  # Smallest fraction of the image area a random crop keeps
+              ) -> tuple:
+    "`(item_tfms, batch_tfms)` of `aug`: random on the training set; on the validation set (and in `test_dl`) their centred, deterministic view."
+    if aug == 'light': return [RandomResizedCrop(size, min_scale=min_scale), FlipItem(0.5)], []
+    if aug == 'fastai': return [Resize(presize_to or int(size * 1.25))], [*aug_transforms(size=size, min_scale=min_scale)]
+    return [Resize(size)], []
+
 def image_dls(path,  # Dataset folder with `train/<class>/` and `<valid_name>/<class>/`
               valid_name:str='val',  # Name of the validation folder
               get_y=parent_label,  # Label of a file path; default: its class folder's name
@@ -172,11 +182,7 @@ def image_dls(path,  # Dataset folder with `train/<class>/` and `<valid_name>/<c
     if presize_to:
         files = presize(files, path, presize_to)
     if cache: x_block, item_tfms, batch_tfms = memory_block(files, size, aug, presize_to or int(round(size * 1.15)), max_cache_mb, min_scale)
-    else:
-        x_block = ImageBlock
-        if aug == 'light': item_tfms, batch_tfms = [RandomResizedCrop(size, min_scale=min_scale), FlipItem(0.5)], []
-        elif aug == 'fastai': item_tfms, batch_tfms = [Resize(presize_to or int(size * 1.25))], [*aug_transforms(size=size, min_scale=min_scale)]
-        else: item_tfms, batch_tfms = [Resize(size)], []
+    else: x_block, (item_tfms, batch_tfms) = ImageBlock, image_tfms(size, aug, presize_to, min_scale)
     dblock = DataBlock(blocks=(x_block, CategoryBlock), get_y=get_y, splitter=GrandparentSplitter(valid_name=valid_name),
                        item_tfms=item_tfms, batch_tfms=[*batch_tfms, Normalize.from_stats(*imagenet_stats)])
     if num_workers is None: num_workers = 0 if cache else {'light': 1, 'fastai': min(2, os.cpu_count() or 1), 'none': 0}[aug]
@@ -293,7 +299,7 @@ def memory_block(files:list,  # Image paths of both splits; train files have a `
     mb = (len(train) * side ** 2 + len(valid) * size ** 2) * 3 / 1e6
     if mb > max_mb: raise ValueError(f"cache='memory' would hold {len(files):,} images in {mb:,.0f} MB, more than max_cache_mb={max_mb:,.0f}: "
                                      f"use fewer or smaller images (n_per_class, size, presize_to), raise max_cache_mb, or cache=None")
-    val_tfm = (lambda im: RandomResizedCrop(size)(im, split_idx=1)) if aug == 'light' else (lambda im: Resize(size)(im, split_idx=1))
+    val_tfm = lambda im: image_tfms(size, aug)[0][0](im, split_idx=1)  # the validation view of `image_dls`
     train_tfm = (lambda im: im.resize((side, side), Image.BILINEAR)) if aug == 'light' else val_tfm
     arrays = (_decode(train, train_tfm, side), _decode(valid, val_tfm, size))
     index = {f: (0, i) for i, f in enumerate(train)} | {f: (1, i) for i, f in enumerate(valid)}

@@ -6,7 +6,7 @@ Docs: https://resnet-fastai.github.io/resnet-fastai/plain_vs_residual.html.md"""
 
 # %% ../nbs/05_plain_vs_residual.ipynb #df48e0b2
 from __future__ import annotations
-import copy, time
+import copy, random, time
 import numpy as np
 import pandas as pd
 import torch
@@ -23,10 +23,11 @@ from fastai.callback.core import Callback
 from fastai.callback.schedule import fit_one_cycle  # patches Learner
 from fastai.losses import CrossEntropyLossFlat
 from fastai.metrics import error_rate
+from fastcore.foundation import L
 from .data import find_dataset
 
 # %% auto #0
-__all__ = ['CIFAR_STATS', 'CROPS', 'PadCropFlip', 'cifar_subset_dls', 'Snapshot', 'fit_curves', 'compare_runs', 'grad_norms']
+__all__ = ['CIFAR_STATS', 'CROPS', 'PadCropFlip', 'cifar_subset_dls', 'Snapshot', 'error', 'fit_plain', 'grad_norms']
 
 # %% ../nbs/05_plain_vs_residual.ipynb #be67759f
 class PadCropFlip(Transform):
@@ -99,41 +100,24 @@ class Snapshot(Callback):
         if self.train_iter + 1 == self.at: self._save()
     def _save(self): self.state = {k: v.detach().clone() for k, v in self.model.state_dict().items()}
 
-def fit_curves(learn:Learner,  # A `Learner` whose only metric is `error_rate`
-               epochs:int,  # Epochs of `fit_one_cycle`
-               lr:float,  # Peak learning rate of the one-cycle schedule
-               **kwargs,  # Passed to `fit_one_cycle`
-              ) -> pd.DataFrame:
-    "`fit_one_cycle`, recording per epoch the error on the training batches (augmented, as trained) and on the validation set."
-    learn.recorder.train_metrics = True  # fastai then also accumulates the metrics over each epoch's training batches
-    t0 = time.time()
-    learn.fit_one_cycle(epochs, lr, **kwargs)
-    seconds = time.time() - t0
-    df = pd.DataFrame([[float(v) for v in vals] for vals in learn.recorder.values], columns=list(learn.recorder.metric_names[1:-1]))
-    df = df.rename(columns={'train_error_rate': 'train_error', 'valid_error_rate': 'valid_error'})
-    df.insert(0, 'epoch', range(1, len(df) + 1))
-    df.attrs['seconds'] = seconds
-    return df
+def error(inp, targ): return error_rate(inp, targ)  # recorded as `train_error` and `valid_error`
 
-def compare_runs(models:dict,  # Name -> function that returns a fresh model
-                 dls,  # `DataLoaders` shared by every run
-                 epochs:int,  # Epochs per run
-                 lr:float=3e-3,  # Peak learning rate (fastai's default Adam, one-cycle schedule)
-                 cbs=None,  # Callbacks for every run, e.g. `preset_callbacks('bf16')`; each run gets its own copy
-                 seed:int=42,  # Set before every run: every model sees the same batches in the same order
-                 snapshot_at:int|None=None,  # Also keep each model's weights after this many steps (`Snapshot`)
-                ) -> tuple[pd.DataFrame, dict]:
-    "Train each model the same way; returns (per-epoch curves with `model` and `seconds` columns, {name: Learner})."
-    if not models: raise ValueError("models is empty: pass {name: function returning a model}")
-    frames, learners = [], {}
-    for name, make in models.items():
-        set_seed(seed, reproducible=True)
-        run_cbs = [copy.deepcopy(cb) for cb in (cbs or [])] + ([Snapshot(snapshot_at)] if snapshot_at is not None else [])
-        learn = Learner(dls, make(), loss_func=CrossEntropyLossFlat(), metrics=error_rate, cbs=run_cbs)
-        with learn.no_bar(), learn.no_logging(): df = fit_curves(learn, epochs, lr)
-        frames.append(df.assign(model=name, seconds=df.attrs['seconds']))
-        learners[name] = learn
-    return pd.concat(frames, ignore_index=True), learners
+def fit_plain(dls,  # `DataLoaders` to train on
+              model,  # A function that returns a fresh model
+              epochs:int,  # Epochs of `fit_one_cycle`
+              lr:float=3e-3,  # Peak learning rate of the one-cycle schedule (fastai's default Adam)
+              seed:int=42,  # Fixes the initialisation and the order of the batches
+              cbs=None,  # Callbacks, e.g. `preset_callbacks('bf16')`; each run gets its own copy
+              snapshot_at:int|None=None,  # Also keep the weights after this many steps (`Snapshot`)
+             ) -> Learner:
+    "Train `model()` with `fit_one_cycle`, recording the error on the training batches and on the validation set every epoch."
+    set_seed(seed, reproducible=True)
+    for dl in dls.loaders: dl.rng = random.Random(seed)  # the same batches in the same order for every model
+    run_cbs = [copy.deepcopy(cb) for cb in L(cbs)] + ([Snapshot(snapshot_at)] if snapshot_at is not None else [])
+    learn = Learner(dls, model(), loss_func=CrossEntropyLossFlat(), metrics=error, cbs=run_cbs)
+    learn.recorder.train_metrics = True  # fastai then also accumulates the metrics over each epoch's training batches
+    with learn.no_bar(), learn.no_logging(): learn.fit_one_cycle(epochs, lr)
+    return learn
 
 # %% ../nbs/05_plain_vs_residual.ipynb #4cbe9dd1
 def grad_norms(model:nn.Module,  # The network; not modified (a copy is used)

@@ -6,9 +6,8 @@ Docs: https://resnet-fastai.github.io/resnet-fastai/pitfalls.html.md"""
 
 # %% ../nbs/06_pitfalls.ipynb #321dc06a
 from __future__ import annotations
-import re, shutil, tempfile, time
+import time
 from functools import partial
-from pathlib import Path
 import pandas as pd
 import torch
 from torch import nn
@@ -16,7 +15,7 @@ from fastai.layers import ConvLayer
 from .blocks import ResBlock, n_params
 from .models import ResNet, get_arch, avg_head
 from .pooling import flatten_head
-from .train import train
+from .train import compare
 
 # %% auto #0
 __all__ = ['PITFALLS', 'pool_bn_stem', 'unpadded_stem', 'ChannelStrideBlock', 'ReluBnBlock', 'softmax_head', 'pitfall_kwargs',
@@ -85,13 +84,6 @@ def pitfall_model(name:str,  # A key of `PITFALLS`; 'correct' is the reference n
     return get_arch(arch, n_out, **pitfall_kwargs(name, size))
 
 # %% ../nbs/06_pitfalls.ipynb #ea919ee2
-def _evaluate(learn, dl, cbs):
-    "Accuracy of `learn` on `dl`, and '' ; or NaN and the error the model raised."
-    try: return float(learn.validate(dl=dl, cbs=cbs)[1]), ''
-    except (ValueError, RuntimeError) as e: return float('nan'), f"{type(e).__name__}: {e}"
-
-def _slug(name): return re.sub(r'[^a-z0-9]+', '-', name.lower()).strip('-')
-
 def pitfall_table(dls,  # DataLoaders to train on; `dls.valid` gives the validation accuracy
                   names:list|None=None,  # Keys of `PITFALLS` to train; None: all of them
                   arch:str='resnet18',  # The architecture of `ARCHS` the mistakes are applied to
@@ -100,31 +92,17 @@ def pitfall_table(dls,  # DataLoaders to train on; `dls.valid` gives the validat
                   seed:int=0,  # One seed for every configuration: same batches, same initialisation where shapes agree
                   test_dls=None,  # DataLoaders at another image size; each trained model is also evaluated on `test_dls.valid`
                   cbs=None,  # Extra callbacks for training and evaluation, e.g. `preset_callbacks('bf16')`
-                  out=None,  # Folder for the checkpoints, one sub-folder per configuration; None: a temporary folder, deleted after
                  ) -> pd.DataFrame:
-    "Train each configuration on `dls` (plain cross-entropy, same seed); one row per configuration with its accuracy and whether it trains."
+    "`compare` the mistakes `names` (plain cross-entropy, same seed); one row per configuration with its accuracy and whether it trains."
     names = list(PITFALLS) if names is None else list(names)
     size = dls.valid.one_batch()[0].shape[-1]
-    for n in names: pitfall_kwargs(n, size)   # unknown names fail before any training
-    test_size = test_dls.valid.one_batch()[0].shape[-1] if test_dls is not None else None
-    tmp = Path(tempfile.mkdtemp()) if out is None else None
-    rows = []
-    try:
-        for n in names:
-            kw = pitfall_kwargs(n, size)
-            t0 = time.time()
-            learn = train(dls, arch, epochs=epochs, lr=lr, out=(tmp or Path(out))/_slug(n), seed=seed, label_smoothing=0.0,
-                          cbs=cbs, quiet=True, **kw)
-            secs = time.time() - t0
-            train_loss, _, acc = learn.recorder.values[-1]
-            row = dict(mistake=n, arch=arch, configuration=describe(kw),
-                       parameters=n_params(learn.model), train_loss=float(train_loss), accuracy=float(acc),
-                       trains=float(acc) > 2 / dls.c, seconds=secs)
-            if test_dls is not None: row['test_accuracy'], row['test_error'] = _evaluate(learn, test_dls.valid, cbs)
-            rows.append(row)
-    finally:
-        if tmp is not None: shutil.rmtree(tmp, ignore_errors=True)
-    df = pd.DataFrame(rows)
-    df.attrs = dict(size=int(size), test_size=test_size and int(test_size), epochs=epochs, seed=seed,
+    configs = {n: pitfall_kwargs(n, size) for n in names}  # unknown names fail before any training
+    runs = compare(dls, configs, seeds=(seed,), test_dls=test_dls, arch=arch, epochs=epochs, lr=lr, label_smoothing=0.0, cbs=cbs, verbose=False)
+    last = runs.groupby('name', sort=False).last().reset_index()
+    df = pd.DataFrame(dict(mistake=last['name'], arch=arch, configuration=[describe(configs[n]) for n in last['name']],
+                           parameters=last.params, train_loss=last.train_loss, accuracy=last.accuracy,
+                           trains=last.accuracy > 2 / dls.c, seconds=last.seconds))
+    if test_dls is not None: df['test_accuracy'], df['test_error'] = last.test_accuracy, last.test_error
+    df.attrs = dict(size=int(size), test_size=test_dls and int(test_dls.valid.one_batch()[0].shape[-1]), epochs=epochs, seed=seed,
                     train_images=len(dls.train_ds), valid_images=len(dls.valid_ds))
     return df

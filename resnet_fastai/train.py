@@ -6,7 +6,8 @@ Docs: https://resnet-fastai.github.io/resnet-fastai/training.html.md"""
 
 # %% ../nbs/03_training.ipynb #bb0bdbf1
 from __future__ import annotations
-import os, random, time
+import os, random, tempfile, time
+from functools import partial
 from contextlib import nullcontext
 from pathlib import Path
 import numpy as np
@@ -22,11 +23,12 @@ from fastai.metrics import accuracy
 import fastai.vision.learner  # registers show_results / plot_top_losses for images
 from fastai.losses import CrossEntropyLossFlat, LabelSmoothingCrossEntropyFlat
 from fastai.torch_core import set_seed
+from .blocks import n_params
 from .models import ResNet, get_arch, load_torchvision_weights, resnet_split
 
 # %% auto #0
 __all__ = ['HEADLINE_MIME', 'make_learner', 'load_pretrained', 'trainable_fraction', 'CheckpointError', 'read_checkpoint',
-           'Checkpoint', 'train', 'load_model', 'headline_bundle', 'headline', 'headlines']
+           'Checkpoint', 'train', 'load_model', 'compare', 'headline_bundle', 'headline', 'headlines', 'hardware']
 
 # %% ../nbs/03_training.ipynb #d7b21f86
 def make_learner(dls,  # fastai DataLoaders; `dls.c` sets the number of outputs
@@ -127,7 +129,7 @@ def train(dls,  # DataLoaders to train on
           epochs:int=5,  # Epochs with everything trainable
           freeze_epochs:int=0,  # Epochs with only the head (and BN) trainable first; useful with `pretrained`
           lr:float=3e-3,  # `base_lr` of `fine_tune`: the frozen phase uses it, the unfrozen phase half of it
-          out='runs/train',  # Folder for `best.pth`, `last.pth`, `metrics.csv`
+          out='runs/train',  # Folder for `best.pth`, `last.pth`, `metrics.csv`; None: a temporary folder, deleted afterwards
           resume:bool=False,  # Continue from `out/last.pth` instead of starting again
           seed:int|None=None,  # Seed everything (model initialisation, shuffling) for repeatable runs
           pretrained=None,  # See `load_pretrained`
@@ -139,6 +141,10 @@ def train(dls,  # DataLoaders to train on
     if seed is not None:
         set_seed(seed, reproducible=True)
         for dl in dls.loaders: dl.rng = random.Random(seed)  # fastai seeds shuffling when the loaders are built; re-seed it
+    if out is None:
+        with tempfile.TemporaryDirectory() as tmp:
+            return train(dls, arch, epochs=epochs, freeze_epochs=freeze_epochs, lr=lr, out=tmp, resume=resume, seed=seed,
+                         pretrained=pretrained, label_smoothing=label_smoothing, cbs=cbs, quiet=quiet, **arch_kwargs)
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     learn = make_learner(dls, arch, out, label_smoothing, pretrained, **arch_kwargs)
     phase, start, opt_state = 'frozen', 0, None
@@ -192,6 +198,38 @@ def load_model(fn) -> tuple[ResNet, dict]:
     model.load_state_dict(state['model'])
     return model.eval(), {**meta, 'metrics': state.get('metrics', {}), 'epoch': state.get('epoch')}
 
+# %% ../nbs/03_training.ipynb #f09ecffe
+def _evaluate(learn, dl, cbs=None):
+    "Accuracy of `learn` on `dl` (with the training callbacks `cbs`, e.g. bfloat16) and ''; or NaN and the error the model raised."
+    try: return float(learn.validate(dl=dl, cbs=cbs)[1]), ''
+    except (ValueError, RuntimeError) as e: return float('nan'), f"{type(e).__name__}: {e}"
+
+def compare(dls,  # DataLoaders every run trains on
+            configs:dict,  # Name -> the keyword arguments of `fit` that differ between runs, e.g. {'zero BN': dict(zero_bn=True)}
+            seeds:tuple=(0,),  # One run per configuration and seed; three or more measure the noise
+            fit=None,  # Called as fit(dls, seed=seed, **kwargs, **config) and returns a trained `Learner`; None: `train`
+            test_dls=None,  # Also measure every trained model's accuracy on `test_dls.valid`, e.g. another image size
+            learners:dict|None=None,  # A dict that receives each run's `Learner` under `(name, seed)`
+            verbose:bool=True,  # Print one line per finished run
+            **kwargs,  # Passed to every `fit` call, e.g. arch, epochs, lr, label_smoothing, cbs
+           ) -> pd.DataFrame:
+    "Train every configuration once per seed on the same data; one row per run and epoch, with the run's seconds and parameters."
+    if not configs: raise ValueError("configs is empty: pass {name: keyword arguments}, e.g. {'baseline': {}}")
+    if not list(seeds): raise ValueError("seeds is empty: pass at least one seed, e.g. seeds=(0, 1, 2)")
+    fit = fit or partial(train, quiet=True, out=None)
+    rows = []
+    for seed in seeds:
+        for name, config in configs.items():
+            t0 = time.time()
+            learn = fit(dls, seed=seed, **{**kwargs, **config})
+            run = dict(name=name, seed=seed, seconds=time.time() - t0, params=n_params(learn.model))
+            cols, values = learn.recorder.metric_names[1:-1], list(learn.recorder.values)  # (read first: `validate` resets the recorder)
+            if test_dls is not None: run['test_accuracy'], run['test_error'] = _evaluate(learn, test_dls.valid, kwargs.get('cbs'))
+            rows += [dict(run, epoch=i + 1, **{c: float(v) for c, v in zip(cols, vals)}) for i, vals in enumerate(values)]
+            if learners is not None: learners[name, seed] = learn
+            if verbose: print(f"{name:<28} seed {seed}: " + ', '.join(f"{c} {rows[-1][c]:.4g}" for c in cols) + f" in {run['seconds']:.0f} s")
+    return pd.DataFrame(rows)
+
 # %% ../nbs/03_training.ipynb #435917ea
 HEADLINE_MIME = 'application/vnd.resnet-fastai.headline+json'
 
@@ -214,3 +252,11 @@ def headlines(nb_path) -> list[dict]:
     nb = json.loads(Path(nb_path).read_text())
     return [dict(notebook=Path(nb_path).stem, **o['data'][HEADLINE_MIME])
             for c in nb['cells'] for o in c.get('outputs', []) if HEADLINE_MIME in o.get('data', {})]
+
+def hardware() -> str:
+    "What this process computes on, detected: the GPU's name, or the CPU's model and the threads PyTorch uses."
+    import platform
+    if torch.cuda.is_available(): return f"{torch.cuda.get_device_name()} GPU"
+    model = next((l.split(':', 1)[1].strip() for l in Path('/proc/cpuinfo').read_text().splitlines() if l.startswith('model name')), None) \
+        if Path('/proc/cpuinfo').exists() else None
+    return f"{model or platform.processor() or platform.machine()} CPU, {torch.get_num_threads()} threads"

@@ -6,17 +6,14 @@ Docs: https://resnet-fastai.github.io/resnet-fastai/tricks.html.md"""
 
 # %% ../nbs/07_tricks.ipynb #f0c390d7
 from __future__ import annotations
-import time, shutil, tempfile
 from collections import OrderedDict
 from functools import partial
-from pathlib import Path
 import numpy as np
 import pandas as pd
 from torch import nn
 from .blocks import ResBlock
 from .models import get_arch, stage_summary
-from .train import train
-from .pitfalls import _slug  # the same run-folder names as 06_pitfalls
+from .train import compare
 
 # %% auto #0
 __all__ = ['avg_down_block', 'TRICKS', 'PreActBlock', 'preact_head', 'ablate', 'summarise']
@@ -59,8 +56,7 @@ def ablate(dls,  # DataLoaders shared by every run; `train` re-seeds their shuff
            label_smoothing:float=0.1,  # Passed to `train`
            cbs=None,  # Extra callbacks for every run, e.g. `preset_callbacks('bf16')`
            size:int=64,  # Input size in pixels at which the MACs are counted
-           out=None,  # Folder for the runs' checkpoints; None: a temporary folder, deleted afterwards
-           verbose:bool=True,  # Print one line per finished run
+           verbose:bool=True,  # Print one line per finished run (`compare`'s)
           ) -> pd.DataFrame:
     "Train `arch` once per trick and seed on `dls` with the same budget; one row per run with accuracy, loss, seconds, params and MACs."
     tricks = TRICKS if tricks is None else tricks
@@ -73,21 +69,10 @@ def ablate(dls,  # DataLoaders shared by every run; `train` re-seeds their shuff
         try: total = stage_summary(get_arch(arch, dls.c, **kw), size=size).iloc[-1]
         except TypeError as e: raise ValueError(f"trick {name!r}: {e}; use the keyword arguments of `custom_resnet`") from None
         cost[name] = dict(params=int(total.params), macs=int(total.macs))
-    root = Path(out) if out is not None else Path(tempfile.mkdtemp())
-    rows = []
-    try:
-        for seed in seeds:
-            for name, kw in tricks.items():
-                t0 = time.time()
-                learn = train(dls, arch, epochs=epochs, lr=lr, out=root/f'{_slug(name)}-seed{seed}', seed=seed,
-                              label_smoothing=label_smoothing, cbs=cbs, quiet=True, **kw)
-                secs = time.time() - t0
-                valid_loss, acc = learn.recorder.values[-1][1:3]
-                rows.append(dict(trick=name, seed=seed, accuracy=float(acc), valid_loss=float(valid_loss), seconds=secs, **cost[name]))
-                if verbose: print(f"{name:<22} seed {seed}: accuracy {acc:.1%} in {secs:.0f} s")
-    finally:
-        if out is None: shutil.rmtree(root, ignore_errors=True)
-    return pd.DataFrame(rows)
+    runs = compare(dls, tricks, seeds=seeds, arch=arch, epochs=epochs, lr=lr, label_smoothing=label_smoothing, cbs=cbs, verbose=verbose)
+    last = runs.groupby(['name', 'seed'], sort=False).last().reset_index()
+    return pd.DataFrame(dict(trick=last['name'], seed=last.seed, accuracy=last.accuracy, valid_loss=last.valid_loss, seconds=last.seconds,
+                             params=[cost[n]['params'] for n in last['name']], macs=[cost[n]['macs'] for n in last['name']]))
 
 # %% ../nbs/07_tricks.ipynb #ab93e4f9
 def summarise(runs:pd.DataFrame,  # One row per run, as returned by `ablate`
