@@ -80,7 +80,7 @@ def _train(preset, data, arch, size, epochs, freeze_epochs, lr, bs, seed, label_
     from fastai.torch_core import set_seed, num_distrib, rank_distrib
     from resnet_fastai.models import ARCHS
     from resnet_fastai.train import train
-    from resnet_fastai.fast import PRESETS, preset_callbacks, ProgressiveResize
+    from resnet_fastai.fast import PRESETS, train_sizes
     _need(preset is None or preset in PRESETS, f"unknown preset {preset!r}: choose one of {', '.join(PRESETS)}")
     p = PRESETS[preset] if preset else {}
     data = data or p.get('data', 'imagenette-160' if p else 'digits')  # what you type wins, then the preset, then the default
@@ -102,20 +102,15 @@ def _train(preset, data, arch, size, epochs, freeze_epochs, lr, bs, seed, label_
     out = Path(out or f'runs/{name}-{arch}')
     n_proc, dist_cbs = max(num_distrib(), 1), distributed_callbacks()  # (this also joins the process group)
     if seed is not None: set_seed(seed, reproducible=True)
-    make = lambda: {e: _dls(data, s, bs, seed, n_per_class, cache) for e, s in sorted(sizes.items())}
-    if n_proc > 1:
-        from fastai.distributed import rank0_first
-        sched = rank0_first(make)  # rank 0 writes the digits / pre-resized copies first, then the others read them
-    else: sched = make()
-    dls = sched[0]
-    print(f"training {arch} on {name}: {len(dls.train_ds):,} train / {len(dls.valid_ds):,} valid images, {dls.c} classes, "
-          f"{' then '.join(f'{s} px' for s in sizes.values())}, {freeze_epochs}+{epochs} epochs, {precision}"
+    first = _dls(data, sizes[0], bs, seed, n_per_class, cache) if n_proc == 1 else None  # (the banner below needs its counts)
+    print(f"training {arch} on {name}: " + (f"{len(first.train_ds):,} train / {len(first.valid_ds):,} valid images, {first.c} classes, " if first else "")
+          + f"{' then '.join(f'{s} px' for s in sizes.values())}, {freeze_epochs}+{epochs} epochs, {precision}"
           + (f", preset {preset}" if preset else "") + (f", images cached in {cache}" if cache else "")
           + (f", {n_proc} processes x batch {bs} = {n_proc * bs} per step" if n_proc > 1 else "") + f" -> {out}", flush=True)
-    cbs = preset_callbacks(precision) + ([ProgressiveResize(sched)] if len(sched) > 1 else []) + dist_cbs
     t0 = time.time()
-    learn = train(dls, arch, epochs=epochs, freeze_epochs=freeze_epochs, lr=lr, out=out, resume=resume,
-                  seed=seed, pretrained=pretrained, label_smoothing=label_smoothing, cbs=cbs, **arch_kwargs)
+    learn = train_sizes(lambda s: first if first is not None and s == sizes[0] else _dls(data, s, bs, seed, n_per_class, cache), sizes, arch,
+                        precision, cbs=dist_cbs, epochs=epochs, freeze_epochs=freeze_epochs, lr=lr, out=out, resume=resume,
+                        seed=seed, pretrained=pretrained, label_smoothing=label_smoothing, **arch_kwargs)
     if rank_distrib(): return 0
     df = pd.read_csv(out/'metrics.csv')
     plot_metrics(out/'metrics.csv', out/'loss.png')
@@ -126,38 +121,23 @@ def _train(preset, data, arch, size, epochs, freeze_epochs, lr, bs, seed, label_
 
 # %% ../nbs/08_cli.ipynb #d15c0a02
 def _cpu_broadcast(self, t, rank):
-    "fastai's `DistributedDL._broadcast` puts the indices on CUDA (NCCL needs it); gloo on a CPU needs a CPU tensor."
+    "fastai's `DistributedDL._broadcast`, with the tensor on the CPU when the process group is gloo (fastai's is on CUDA, for NCCL)."
     import torch
     t = torch.tensor(t, dtype=torch.long, device='cuda' if torch.distributed.get_backend() == 'nccl' else 'cpu')
     torch.distributed.broadcast(t, rank)
     return t.cpu().tolist()
 
-def _unprefixed(module, state_dict, prefix, local_metadata):
-    from torch.nn.modules.utils import consume_prefix_in_state_dict_if_present
-    consume_prefix_in_state_dict_if_present(state_dict, 'module.')  # DistributedDataParallel's `module.` prefix
-
 def distributed_callbacks() -> list:
-    "`[]` in a single process; under `accelerate launch`: join the process group, and return fastai's `DistributedTrainer` and rank-0-only checkpoints."
-    from fastai.torch_core import num_distrib, rank_distrib
+    "`[]` in a single process; under `accelerate launch`: join the process group, and return fastai's `DistributedTrainer`."
+    from fastai.torch_core import num_distrib
     if num_distrib() <= 1: return []
     import torch
     from accelerate import Accelerator
     cpu = not torch.cuda.is_available()
     Accelerator(cpu=cpu)  # without a GPU, Accelerate's default is a single process: ask for gloo on the CPU explicitly
-    from fastai.callback.core import Callback
     from fastai.distributed import DistributedTrainer, DistributedDL
-    from resnet_fastai.train import Checkpoint
-    DistributedDL._broadcast = _cpu_broadcast  # identical to fastai's on NCCL; also works with gloo
-    class Rank0Checkpoints(Callback):
-        "Rank 0 saves the wrapped model's weights under their plain names; the other ranks save nothing."
-        order = DistributedTrainer.order + 1  # just after the model is wrapped
-        def before_fit(self):
-            if rank_distrib(): self.learn.remove_cb(Checkpoint)
-            else: self.hook = self.learn.model.register_state_dict_post_hook(_unprefixed)
-        def after_fit(self):
-            if getattr(self, 'hook', None): self.hook.remove(); self.hook = None
-    return [DistributedTrainer(sync_bn=not cpu, cpu=cpu),  # (SyncBatchNorm needs a GPU)
-            Rank0Checkpoints()]
+    DistributedDL._broadcast = _cpu_broadcast  # identical to fastai's on NCCL; also works with gloo (see below)
+    return [DistributedTrainer(sync_bn=not cpu, cpu=cpu)]  # (SyncBatchNorm needs a GPU)
 
 # %% ../nbs/08_cli.ipynb #02c22553
 class ImageError(ValueError):

@@ -28,7 +28,8 @@ from fastai.vision.utils import verify_image, resize_to
 __all__ = ['DATA_ENV', 'CACHE_ENV', 'IMAGENETTE_LABELS', 'IMAGENETTE_URLS', 'IMAGENETTE_FOLDERS', 'AUGS', 'CACHES',
            'DatasetError', 'cache_dir', 'check_image_folder', 'find_dataset', 'imagenette_label', 'imagenette_path',
            'image_files', 'presize', 'image_tfms', 'image_dls', 'imagenette_dls', 'class_counts', 'cifar10_dls',
-           'digits_path', 'digits_dls', 'CropFlipBatch', 'ImagesInMemory', 'memory_block', 'pipeline_efficiency']
+           'digits_path', 'digits_dls', 'CropFlipBatch', 'ImagesInMemory', 'decode_images', 'memory_block',
+           'pipeline_efficiency']
 
 # %% ../nbs/02_data.ipynb #4ee44587
 DATA_ENV, CACHE_ENV = 'RESNET_FASTAI_DATA', 'RESNET_FASTAI_CACHE'
@@ -277,7 +278,11 @@ class ImagesInMemory:
         a, i = self.index[fn]
         return TensorImage(self.arrays[a][i])
 
-def _decode(fns, tfm, size):
+def decode_images(fns:list,  # Image files
+                  tfm,  # Applied to each opened `PILImage`; must return a `size`x`size` image (e.g. a crop)
+                  size:int,  # Height and width of the stored images, in pixels
+                 ) -> torch.Tensor:
+    "Decode `fns` once into one `uint8` tensor (N×3×`size`×`size`), each image opened as RGB and passed through `tfm`."
     out = torch.empty(len(fns), 3, size, size, dtype=torch.uint8)
     for i, fn in enumerate(fns):
         im = tfm(PILImage.create(fn))
@@ -301,7 +306,7 @@ def memory_block(files:list,  # Image paths of both splits; train files have a `
                                      f"use fewer or smaller images (n_per_class, size, presize_to), raise max_cache_mb, or cache=None")
     val_tfm = lambda im: image_tfms(size, aug)[0][0](im, split_idx=1)  # the validation view of `image_dls`
     train_tfm = (lambda im: im.resize((side, side), Image.BILINEAR)) if aug == 'light' else val_tfm
-    arrays = (_decode(train, train_tfm, side), _decode(valid, val_tfm, size))
+    arrays = (decode_images(train, train_tfm, side), decode_images(valid, val_tfm, size))
     index = {f: (0, i) for i, f in enumerate(train)} | {f: (1, i) for i, f in enumerate(valid)}
     block = TransformBlock(type_tfms=ImagesInMemory(index, arrays), batch_tfms=IntToFloatTensor)
     return block, [], ([CropFlipBatch(size, min_scale)] if aug == 'light' else [])
@@ -325,8 +330,8 @@ def pipeline_efficiency(dl,  # A training `DataLoader`, e.g. `dls.train`
                         n_batches:int=30,  # Batches timed in each of the two measurements
                        ) -> dict:
     "Training images/s fed by `dl` vs on a batch already in memory; `efficiency` is their ratio."
-    model.train()
     xb, yb = dl.one_batch()
+    model.to(xb.device).train()  # the model goes where the batches are (the GPU, if fastai put them there)
     _steps(model, [(xb, yb)] * 3, 3)  # warm up
     model_only = _steps(model, [(xb, yb)] * n_batches, n_batches)
     end_to_end = _steps(model, dl, n_batches)

@@ -7,12 +7,10 @@ Docs: https://resnet-fastai.github.io/resnet-fastai/plain_vs_residual.html.md"""
 # %% ../nbs/05_plain_vs_residual.ipynb #df48e0b2
 from __future__ import annotations
 import copy, random, time
-import numpy as np
 import pandas as pd
 import torch
 from torch import nn
 import torch.nn.functional as F
-from PIL import Image
 from fasttransform import Transform
 from fastai.data.core import TfmdDL, DataLoaders
 from fastai.data.external import URLs
@@ -24,7 +22,8 @@ from fastai.callback.schedule import fit_one_cycle  # patches Learner
 from fastai.losses import CrossEntropyLossFlat
 from fastai.metrics import error_rate
 from fastcore.foundation import L
-from .data import find_dataset
+from fastai.vision.augment import CropPad
+from .data import find_dataset, decode_images
 
 # %% auto #0
 __all__ = ['CIFAR_STATS', 'CROPS', 'PadCropFlip', 'cifar_subset_dls', 'Snapshot', 'error', 'fit_plain', 'grad_norms']
@@ -48,14 +47,6 @@ class PadCropFlip(Transform):
 CIFAR_STATS = ([0.4914, 0.4822, 0.4465], [0.2470, 0.2435, 0.2616])  # per-channel mean and std of CIFAR-10's training set
 CROPS = ('pad', 'centre', 'none')
 
-def _load(files, size):
-    "uint8 (n, 3, size, size) tensor of the images in `files`, centre-cropped to `size`"
-    def one(f):
-        with Image.open(f) as im: a = torch.from_numpy(np.asarray(im.convert('RGB')).copy()).permute(2, 0, 1)
-        t, l = (a.shape[1] - size) // 2, (a.shape[2] - size) // 2
-        return a[:, t:t + size, l:l + size]
-    return torch.stack([one(f) for f in files])
-
 def cifar_subset_dls(n_train:int=1000,  # Training images per class (CIFAR-10 has 5,000): the first ones by file name
                      n_valid:int=200,  # Validation images per class (CIFAR-10 has 1,000)
                      crop:str='pad',  # 'pad': pad 4 px, random 32 px crop (He et al.); 'centre': centre crop to `size` (TF2 article); 'none'
@@ -77,7 +68,7 @@ def cifar_subset_dls(n_train:int=1000,  # Training images per class (CIFAR-10 ha
         for i, c in enumerate(classes):
             fs = sorted(get_image_files(path/split/c))[:n]
             files += fs; ys += [i] * len(fs)
-        data.append((TensorImage(_load(files, size)), TensorCategory(ys)))
+        data.append((TensorImage(decode_images(files, lambda im: CropPad(size)(im, split_idx=1), size)), TensorCategory(ys)))  # centre crop
     norm = Normalize.from_stats(*CIFAR_STATS, cuda=False)
     def dl(split, **kwargs):  # the items are indices (None: fastai's type probe, given item 0); a batch is gathered in one step
         xs, ys = data[split]

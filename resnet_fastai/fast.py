@@ -16,7 +16,7 @@ from .data import imagenette_dls
 from .train import train
 
 # %% auto #0
-__all__ = ['PRESETS', 'CPUMixedPrecision', 'ProgressiveResize', 'preset_callbacks', 'train_preset']
+__all__ = ['PRESETS', 'CPUMixedPrecision', 'ProgressiveResize', 'preset_callbacks', 'train_sizes', 'train_preset']
 
 # %% ../nbs/10_fast.ipynb #82732a19
 class CPUMixedPrecision(Callback):
@@ -53,6 +53,20 @@ def preset_callbacks(precision:str='fp32',  # 'fp32', or 'bf16' (bfloat16 autoca
     if precision == 'fp32' or torch.cuda.is_available(): return []
     return [ChannelsLast(), CPUMixedPrecision()]
 
+def train_sizes(make_dls,  # Called with an image size, returns the `DataLoaders` for it
+                sizes:dict,  # First epoch -> image size from then on, e.g. {0: 96, 6: 128}
+                arch:str='resnet18',  # Passed to `train`
+                precision:str='fp32',  # 'fp32' or 'bf16' (see `preset_callbacks`)
+                cbs=None,  # More callbacks, e.g. for a distributed run
+                **kwargs,  # Passed to `train`: epochs, lr, out, seed, label_smoothing, zero_bn, ...
+               ):
+    "`train` with progressive resizing: the `DataLoaders` of each size of `sizes` from its epoch on, and the callbacks of `precision`."
+    if 0 not in sizes: raise ValueError(f"sizes must say the size of epoch 0, got {sizes}")
+    from fastai.distributed import rank0_first  # (imported here: it loads torch.distributed's machinery)
+    sched = rank0_first(lambda: {e: make_dls(s) for e, s in sorted(sizes.items())})  # in a distributed run rank 0 prepares the data first
+    cbs = preset_callbacks(precision) + ([ProgressiveResize(sched)] if len(sched) > 1 else []) + list(cbs or [])
+    return train(sched[0], arch, cbs=cbs, **kwargs)
+
 def train_preset(name:str='cpu-fast',  # A key of `PRESETS`
                  path=None,  # Imagenette folder (default: `$RESNET_FASTAI_DATA` or fastai's download)
                  out='runs/cpu-fast',  # Run folder for checkpoints and metrics
@@ -62,11 +76,9 @@ def train_preset(name:str='cpu-fast',  # A key of `PRESETS`
     "Train a preset on Imagenette; returns `(learner, seconds spent in training, settings)`."
     if name not in PRESETS: raise ValueError(f"unknown preset {name!r}: choose one of {', '.join(PRESETS)}")
     cfg = {**PRESETS[name], **overrides}
-    if 0 not in cfg['sizes']: raise ValueError(f"sizes must say the size of epoch 0, got {cfg['sizes']}")
     n_per_class = cfg.pop('n_per_class', None)
-    sched = {e: imagenette_dls(path, size=s, bs=cfg['bs'], n_per_class=n_per_class, seed=seed) for e, s in sorted(cfg['sizes'].items())}
-    cbs = preset_callbacks(cfg['precision']) + ([ProgressiveResize(sched)] if len(sched) > 1 else [])
     t0 = time.time()
-    learn = train(sched[0], cfg['arch'], epochs=cfg['epochs'], lr=cfg['lr'], out=out, seed=seed, label_smoothing=cfg['label_smoothing'],
-                  cbs=cbs, zero_bn=cfg['zero_bn'])
+    learn = train_sizes(lambda s: imagenette_dls(path, size=s, bs=cfg['bs'], n_per_class=n_per_class, seed=seed), cfg['sizes'],
+                        cfg['arch'], cfg['precision'], epochs=cfg['epochs'], lr=cfg['lr'], out=out, seed=seed,
+                        label_smoothing=cfg['label_smoothing'], zero_bn=cfg['zero_bn'])
     return learn, time.time() - t0, cfg

@@ -22,7 +22,7 @@ from fastai.callback.channelslast import to_channelslast  # patches Learner
 from fastai.metrics import accuracy
 import fastai.vision.learner  # registers show_results / plot_top_losses for images
 from fastai.losses import CrossEntropyLossFlat, LabelSmoothingCrossEntropyFlat
-from fastai.torch_core import set_seed
+from fastai.torch_core import set_seed, rank_distrib, get_model
 from .blocks import n_params
 from .models import ResNet, get_arch, load_torchvision_weights, resnet_split
 
@@ -106,7 +106,7 @@ class Checkpoint(Callback):
         if self.training: self.trained, self.size = True, tuple(self.x.shape[-2:])
 
     def after_epoch(self):
-        if not self.trained: return  # an epoch skipped by `fit(start_epoch=...)` when resuming
+        if not self.trained or rank_distrib(): return  # an epoch skipped by `fit(start_epoch=...)` when resuming; a process other than rank 0
         names, vals = self.recorder.metric_names[1:-1], self.recorder.log[1:-1]
         metrics = {n: float(v) for n, v in zip(names, vals) if v is not None}
         out = Path(self.learn.path)
@@ -115,7 +115,7 @@ class Checkpoint(Callback):
         pd.DataFrame([row]).to_csv(csv, mode='a', header=not csv.exists(), index=False)
         meta = {**self.learn.meta, 'size': list(getattr(self, 'size', ()))}
         state = dict(meta=meta, phase=phase, epoch=self.epoch, n_epoch=self.n_epoch, metrics=metrics,
-                     model=self.model.state_dict(), opt=self.opt.state_dict())
+                     model=get_model(self.model).state_dict(), opt=self.opt.state_dict())  # `get_model`: unwrapped from DistributedDataParallel
         _save(state, out/'last.pth')
         if self.best is None and (out/'best.pth').exists(): self.best = read_checkpoint(out/'best.pth')['metrics'].get(self.monitor)
         score = metrics.get(self.monitor)
@@ -201,7 +201,8 @@ def load_model(fn) -> tuple[ResNet, dict]:
 # %% ../nbs/03_training.ipynb #f09ecffe
 def _evaluate(learn, dl, cbs=None):
     "Accuracy of `learn` on `dl` (with the training callbacks `cbs`, e.g. bfloat16) and ''; or NaN and the error the model raised."
-    try: return float(learn.validate(dl=dl, cbs=cbs)[1]), ''
+    try:
+        with learn.no_bar(): return float(learn.validate(dl=dl, cbs=cbs)[1]), ''
     except (ValueError, RuntimeError) as e: return float('nan'), f"{type(e).__name__}: {e}"
 
 def compare(dls,  # DataLoaders every run trains on

@@ -8,8 +8,9 @@ Checked in every notebook:
 - no output of type `error`, and no traceback printed to stderr;
 - no absolute local path (`/tmp/...`, `/home/...`, `C:\\Users\\...`) and not this machine's name in any text output;
 - images are PNG at a sane size (at most 250 kB and 2,000 px on a side), and the notebook is under 2 MB;
-- no empty HTML outputs (what a finished fastai progress bar leaves: `<div></div>` or nothing, which the site would
-  show as an empty block or a stray `<div></div>`); `--fix` drops them;
+- no leftover progress bars: empty HTML outputs (what a finished fastai progress bar leaves: `<div></div>` or nothing,
+  which the site would show as an empty block or a stray `<div></div>`) and stdout outputs that hold nothing but
+  fastprogress's text bars (what a bar prints outside a notebook front end); `--fix` drops them;
 - no photos from the datasets: Imagenette comes from ImageNet (research use only) and neither it nor CIFAR-10 may be
   stored in this repository, not even as a notebook output. A cell that shows dataset images (`show_batch`,
   `plot_top_losses`, `show_results`, a class activation map) carries the line `PHOTO_MARK` and its image outputs
@@ -27,6 +28,7 @@ from colab import notebooks  # the same list of notebooks the Colab check walks
 ROOT = Path(__file__).resolve().parents[1]
 PHOTO_MARK = '# dataset photos: shown when you run it, never stored in the repository'
 PHOTO_CALLS = re.compile(r'(?<!def )\b(show_batch|plot_top_losses|show_results|show_cam|show_cams)\s*\(')
+TEXT_BAR = re.compile(r'^\s*█?\s*(\|[█-]+\|\s*[\d.]+% \[\d+/\d+[^\]]*\])?\s*█?\s*$')  # one state of a text progress bar
 ABS_PATH = re.compile(r'(?<![\w.~-])(?:/tmp|/home|/root|/work|/Users|/private/var|/content|/mnt|/opt)/|[A-Za-z]:\\\\?(?:Users|Windows)\\')
 MAX_IMAGE_BYTES, MAX_IMAGE_SIDE, MAX_NB_BYTES = 250_000, 2000, 2_000_000
 
@@ -59,7 +61,8 @@ def problems(nb_path: Path) -> list[str]:
         if PHOTO_CALLS.search(src) and not photo_cell and 'digits' not in src:
             out.append(f"{where}: shows dataset images ({PHOTO_CALLS.search(src).group(1)}) without the line {PHOTO_MARK!r}")
         for o in c.get('outputs', []):
-            if _empty_html(o): out.append(f"{where}: an empty HTML output (a finished progress bar): run `python tools/hygiene.py --fix`")
+            if _empty_html(o) or o.get('name') == 'stdout' and _bars(o):
+                out.append(f"{where}: a leftover progress bar (empty HTML or text bars): run `python tools/hygiene.py --fix`")
             if o.get('output_type') == 'error':
                 out.append(f"{where}: error output {o.get('ename')}: {o.get('evalue', '')[:80]}")
             text = _text(o)
@@ -83,16 +86,30 @@ def problems(nb_path: Path) -> list[str]:
 
 
 def _empty_html(o: dict) -> bool:
+    "A leftover progress bar: an empty HTML output, or a stdout stream of nothing but text progress bars"
     h = o.get('data', {}).get('text/html')
-    return o.get('output_type') == 'display_data' and h is not None and ''.join(h).strip() in ('', '<div></div>')
+    if o.get('output_type') == 'display_data' and h is not None and ''.join(h).strip() in ('', '<div></div>'): return True
+    return o.get('name') == 'stdout' and _bars(o) and not _without_bars(o)
+
+
+def _bars(o: dict) -> bool:
+    "Whether a stream output holds text progress bars"
+    return any('|' in p and TEXT_BAR.match(p) for p in re.split(r'[\r\n]', ''.join(o.get('text', ''))))
+
+
+def _without_bars(o: dict) -> list[str]:
+    "The lines of a stream output that are not progress-bar states"
+    return [p for p in re.split(r'[\r\n]', ''.join(o.get('text', ''))) if p.strip() and not TEXT_BAR.match(p)]
 
 
 def strip_empty(nb_path: Path) -> int:
-    "Drop empty HTML outputs (finished progress bars); returns how many were dropped"
+    "Drop leftover progress bars (empty HTML, bare text bars); returns how many were dropped"
     nb, n = json.loads(nb_path.read_text()), 0
     for c in nb['cells']:
         keep = [o for o in c.get('outputs', []) if not _empty_html(o)]
         n += len(c.get('outputs', [])) - len(keep)
+        for o in keep:
+            if o.get('name') == 'stdout' and _bars(o): o['text'], n = [l + '\n' for l in _without_bars(o)], n + 1
         if c['cell_type'] == 'code': c['outputs'] = keep
     if n: nb_path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + '\n')
     return n
@@ -115,7 +132,7 @@ if __name__ == '__main__':
     if '--fix' in sys.argv:
         for p in nbs:
             if (n := strip_photos(p)): print(f"{p.name}: stripped {n} dataset-photo output(s)")
-            if (n := strip_empty(p)): print(f"{p.name}: dropped {n} empty HTML output(s)")
+            if (n := strip_empty(p)): print(f"{p.name}: dropped {n} leftover progress bar output(s)")
     found = [msg for p in nbs for msg in problems(p)]
     print('\n'.join(found) if found else f"{len(nbs)} notebooks clean")
     sys.exit(1 if found else 0)
