@@ -176,7 +176,7 @@ def pipeline(size:int=64,  # Image size
     return pd.DataFrame(rows)
 
 # %% ../nbs/09_bench.ipynb #70f03b04
-def bench(quick:bool=False,  # ResNet-18/20, two rounds, `light` and `memory` pipelines only: under a minute on a 2-core CPU
+def bench(quick:bool=False,  # ResNet-18/20, two rounds, `light` and `memory` pipelines only: under a minute on a small CPU
           archs=None,  # Architectures (default: resnet18/34/50 and resnet20/56; quick: resnet18 and resnet20)
           size:int=64,  # Image size for the ImageNet-style models
           bs:int=32,  # Batch size for the model measurements
