@@ -79,7 +79,6 @@ def _train(preset, data, arch, size, epochs, freeze_epochs, lr, bs, seed, label_
     import pandas as pd
     from fastai.torch_core import set_seed, num_distrib, rank_distrib
     from resnet_fastai.models import ARCHS
-    from resnet_fastai.train import train
     from resnet_fastai.fast import PRESETS, train_sizes
     _need(preset is None or preset in PRESETS, f"unknown preset {preset!r}: choose one of {', '.join(PRESETS)}")
     p = PRESETS[preset] if preset else {}
@@ -108,9 +107,9 @@ def _train(preset, data, arch, size, epochs, freeze_epochs, lr, bs, seed, label_
           + (f", preset {preset}" if preset else "") + (f", images cached in {cache}" if cache else "")
           + (f", {n_proc} processes x batch {bs} = {n_proc * bs} per step" if n_proc > 1 else "") + f" -> {out}", flush=True)
     t0 = time.time()
-    learn = train_sizes(lambda s: first if first is not None and s == sizes[0] else _dls(data, s, bs, seed, n_per_class, cache), sizes, arch,
-                        precision, cbs=dist_cbs, epochs=epochs, freeze_epochs=freeze_epochs, lr=lr, out=out, resume=resume,
-                        seed=seed, pretrained=pretrained, label_smoothing=label_smoothing, **arch_kwargs)
+    train_sizes(lambda s: first if first is not None and s == sizes[0] else _dls(data, s, bs, seed, n_per_class, cache), sizes, arch,
+                precision, cbs=dist_cbs, epochs=epochs, freeze_epochs=freeze_epochs, lr=lr, out=out, resume=resume,
+                seed=seed, pretrained=pretrained, label_smoothing=label_smoothing, **arch_kwargs)
     if rank_distrib(): return 0
     df = pd.read_csv(out/'metrics.csv')
     plot_metrics(out/'metrics.csv', out/'loss.png')
