@@ -13,6 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BADGE_RE = re.compile(r'\[!\[Open In Colab\]\([^)]*\)\]\(([^)]*)\)')
 INSTALL_RE = re.compile(r'^!\s*\[ -e /content \] && pip install .*$', re.M)
+REPO_RE = re.compile(r'https://github\.com/[\w.-]+/resnet-fastai(?![\w-])')  # this project's URL typed in prose, e.g. a pip line
 
 
 def repo_url(root: Path = ROOT) -> str:
@@ -29,8 +30,8 @@ def badge_link(nb: Path, root: Path = ROOT, branch: str = 'main') -> str:
 
 
 def install_line(root: Path = ROOT) -> str:
-    "Installs the package from the repository, only where /content exists (Colab); a no-op anywhere else."
-    return f'! [ -e /content ] && pip install -q "resnet-fastai @ git+{repo_url(root)}.git"'
+    "Installs the package and what the notebooks import (nbdev's `show_doc`, Accelerate) from the repository, only where /content exists (Colab); a no-op anywhere else."
+    return f'! [ -e /content ] && pip install -q "resnet-fastai[notebooks] @ git+{repo_url(root)}.git"'
 
 
 def problems(nb_path: Path, root: Path = ROOT) -> list[str]:
@@ -47,6 +48,8 @@ def problems(nb_path: Path, root: Path = ROOT) -> list[str]:
         out.append(f"{nb_path.name}: install line {installs or 'missing'} should be {install_line(root)!r}")
     elif not any(INSTALL_RE.search(s) for s in code[:3]):
         out.append(f"{nb_path.name}: the Colab install cell must come before the notebook's imports")
+    stale = sorted({u for s in md + code for u in REPO_RE.findall(s) if u != repo_url(root)})
+    if stale: out.append(f"{nb_path.name}: {', '.join(stale)} should be {repo_url(root)}")
     return out
 
 
@@ -63,7 +66,7 @@ def fix(nb_path: Path, root: Path = ROOT) -> bool:
         cells.insert(1, dict(cell_type='markdown', metadata={}, source=_src(badge))); changed = True
     elif ''.join(cells[i]['source']) != badge: cells[i]['source'] = _src(badge); changed = True
     # install: a hidden code cell before anything is imported
-    want = f"#| hide\n# Colab only: install this package from GitHub (everything else it needs is already in Colab)\n{install_line(root)}"
+    want = f"#| hide\n# Colab only: install this package and what the notebooks import from GitHub (Colab has PyTorch and fastai)\n{install_line(root)}"
     j = next((k for k, c in enumerate(cells) if c['cell_type'] == 'code' and '[ -e /content ]' in ''.join(c['source'])), None)
     if j is not None and ''.join(cells[j]['source']) != want:
         rest = [l for l in ''.join(cells[j]['source']).splitlines() if l.strip() and '/content' not in l
@@ -74,6 +77,9 @@ def fix(nb_path: Path, root: Path = ROOT) -> bool:
     elif j is None:
         k = next((k for k, c in enumerate(cells) if c['cell_type'] == 'code' and not ''.join(c['source']).startswith('#| default_exp')), len(cells))
         cells.insert(k, dict(cell_type='code', metadata={}, outputs=[], execution_count=None, source=_src(want))); changed = True
+    for c in cells:  # the repository URL typed anywhere else (a pip line in the prose)
+        text = ''.join(c['source'])
+        if REPO_RE.sub(repo_url(root), text) != text: c['source'] = _src(REPO_RE.sub(repo_url(root), text)); changed = True
     if changed: nb_path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + '\n')
     return changed
 

@@ -1,0 +1,37 @@
+"""Checks of the lesson notebooks: each ends with a questions section a reader can answer from it.
+
+    python tools/lessons.py     # list the problems; exit 1 if there are any
+
+A lesson notebook has a markdown cell starting with `## Questions` holding 6 to 12 numbered questions, followed by
+"Try it" with 1 to 3 experiments (bullets). `nbs/index.ipynb` runs `problems` for every lesson notebook in `nbdev-test`.
+"""
+from __future__ import annotations
+import json, re, sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LESSONS = ['00_blocks', '01_models', '03_training', '04_pooling', '05_plain_vs_residual', '06_pitfalls', '07_tricks']
+
+
+def lessons(root: Path = ROOT) -> list[Path]: return [root/'nbs'/f'{n}.ipynb' for n in LESSONS]
+
+
+def problems(nb_path: Path) -> list[str]:
+    "What is missing from the questions section of `nb_path` (empty when it is complete)."
+    cells = json.loads(Path(nb_path).read_text())['cells']
+    qs = [''.join(c['source']) for c in cells if c['cell_type'] == 'markdown' and ''.join(c['source']).startswith('## Questions')]
+    if len(qs) != 1: return [f"{nb_path.name}: {len(qs)} '## Questions' sections, expected one"]
+    text = qs[0]
+    head, _, tries = text.partition('**Try it**')
+    n_q = len(re.findall(r'^\d+\. ', head, re.M))
+    n_try = len(re.findall(r'^- ', tries, re.M))
+    out = []
+    if not 6 <= n_q <= 12: out.append(f"{nb_path.name}: {n_q} questions, expected 6 to 12")
+    if not 1 <= n_try <= 3: out.append(f"{nb_path.name}: {n_try} experiments under **Try it**, expected 1 to 3")
+    return out
+
+
+if __name__ == '__main__':
+    found = [p for nb in lessons() for p in problems(nb)]
+    print('\n'.join(found) or f"{len(LESSONS)} lesson notebooks: questions sections complete")
+    sys.exit(1 if found else 0)
