@@ -6,13 +6,14 @@ Docs: https://resnet-fastai.github.io/resnet-fastai/bench.html.md"""
 
 # %% ../nbs/09_bench.ipynb #42215739
 from __future__ import annotations
-import os, platform, statistics, time
+import os, platform, statistics
 from contextlib import nullcontext
 import pandas as pd
 import torch
 from torch import nn
 import torchvision.models as tvm
 from .models import ARCHS, get_arch, stage_summary
+from .data import timer
 
 # %% auto #0
 __all__ = ['PIPELINES', 'matmul_peak', 'cpu_bf16', 'peaks', 'step_rate', 'saved_for_backward', 'compare', 'pipeline', 'bench']
@@ -27,15 +28,9 @@ def matmul_peak(device='cpu',  # Device to measure, e.g. 'cpu' or 'cuda'
     device = torch.device(device)
     n = n or (8192 if device.type == 'cuda' else 2048)
     a, b = torch.randn(n, n, device=device, dtype=dtype), torch.randn(n, n, device=device, dtype=dtype)
-    best = float('inf')
-    for _ in range(reps + 1):
-        _sync(device); t0 = time.perf_counter()
-        a @ b
-        _sync(device); best = min(best, time.perf_counter() - t0)
+    t = timer('a @ b', a=a, b=b)  # PyTorch's timer; it waits for the GPU before reading the clock
+    best = min(t.timeit(1).mean for _ in range(reps))  # each call also runs untimed warm-up multiplications
     return 2 * n ** 3 / best / 1e9
-
-def _sync(device):
-    if torch.device(device).type == 'cuda': torch.cuda.synchronize()
 
 def cpu_bf16() -> bool:
     "Whether this CPU has native bfloat16 in oneDNN (AVX512-BF16 or AMX): then bfloat16 autocast pays off"
@@ -75,10 +70,7 @@ def step_rate(model:nn.Module,  # The model to time; moved to `device`
             else:
                 with torch.inference_mode(): model(x)
     for _ in range(warmup): one()
-    _sync(device); t0 = time.perf_counter()
-    for _ in range(steps): one()
-    _sync(device)
-    return bs * steps / (time.perf_counter() - t0)
+    return bs / timer('one()', one=one).timeit(steps).mean  # seconds per step, the GPU synchronised
 
 # %% ../nbs/09_bench.ipynb #5ac29688
 def saved_for_backward(model:nn.Module,  # Model in training mode
@@ -161,8 +153,10 @@ def pipeline(size:int=64,  # Image size
              bs:int=64,  # Batch size
              arch:str='resnet18',  # Model to feed
              n_batches:int=20,  # Batches per measurement
+             rounds:int=3,  # Interleaved rounds; medians, and the range of `efficiency`
              augs=('light', 'fastai', 'memory'),  # Pipelines to compare: `light`, `fastai`, `none` (see `image_dls`), `memory` (`light` + `cache='memory'`)
              n_per_class:int|None=None,  # Use only the first images of each class (quick runs)
+             device=None,  # Where the batches and the model go (default: fastai's, the GPU if there is one)
             ) -> pd.DataFrame:
     "End-to-end training images/s with each Imagenette pipeline in `augs`, against model-only images/s."
     from resnet_fastai.data import imagenette_dls, pipeline_efficiency
@@ -170,13 +164,13 @@ def pipeline(size:int=64,  # Image size
         if aug not in PIPELINES: raise ValueError(f"unknown pipeline {aug!r}: choose from {', '.join(PIPELINES)}")
     rows = []
     for aug in augs:
-        dls = imagenette_dls(size=size, bs=bs, n_per_class=n_per_class, seed=0, verify=False, device='cpu', **PIPELINES[aug])
-        r = pipeline_efficiency(dls.train, get_arch(arch, dls.c), n_batches=n_batches)
+        dls = imagenette_dls(size=size, bs=bs, n_per_class=n_per_class, seed=0, verify=False, device=device, **PIPELINES[aug])
+        r = pipeline_efficiency(dls.train, get_arch(arch, dls.c), n_batches=n_batches, rounds=rounds)
         rows.append(dict(pipeline=aug, workers=dls.train.fake_l.num_workers, size=size, bs=bs, **r))  # (`dl.num_workers` is fastai's internal 1)
     return pd.DataFrame(rows)
 
 # %% ../nbs/09_bench.ipynb #70f03b04
-def bench(quick:bool=False,  # ResNet-18/20, two rounds, `light` and `memory` pipelines only: under a minute on a small CPU
+def bench(quick:bool=False,  # ResNet-18/20, two rounds, `light` and `memory` pipelines only: about a minute on a small CPU
           archs=None,  # Architectures (default: resnet18/34/50 and resnet20/56; quick: resnet18 and resnet20)
           size:int=64,  # Image size for the ImageNet-style models
           bs:int=32,  # Batch size for the model measurements
@@ -201,16 +195,16 @@ def bench(quick:bool=False,  # ResNet-18/20, two rounds, `light` and `memory` pi
     pipe = None
     if data:
         try:
-            pipe = pipeline(size=64, bs=64, n_batches=10 if quick else 30, augs=('light', 'memory') if quick else ('light', 'fastai', 'memory'),
-                            n_per_class=n_per_class or (80 if quick else None))
+            pipe = pipeline(size=64, bs=64, n_batches=10 if quick else 40, rounds=2 if quick else 3, augs=('light', 'memory') if quick else ('light', 'fastai', 'memory'),
+                            n_per_class=n_per_class or (80 if quick else None), device=device)
             show(f"\ninput pipeline, Imagenette at 64 px, resnet18 training steps (efficiency = end-to-end / model-only):")
-            show(_fmt(pipe, ['pipeline', 'workers', 'size', 'bs', 'end_to_end', 'model_only', 'efficiency']))
+            show(_fmt(pipe, ['pipeline', 'workers', 'size', 'bs', 'loader_only', 'model_only', 'end_to_end', 'efficiency', 'eff_min', 'eff_max', 'in_series']))
         except Exception as e: show(f"\ninput pipeline not measured: {e}")
     return dict(models=models, pipeline=pipe, peak=peak, device=where)
 
 def _fmt(df, cols):
     out = df[cols].copy()
     for c in out.columns:
-        if c.endswith(('_vs_tv', 'efficiency')): out[c] = out[c].map(lambda v: '' if pd.isna(v) else f'{v:.2f}x' if 'vs' in c else f'{v:.0%}')
+        if c.endswith(('_vs_tv', 'efficiency', 'eff_min', 'eff_max', 'in_series')): out[c] = out[c].map(lambda v: '' if pd.isna(v) else f'{v:.2f}x' if 'vs' in c else f'{v:.0%}')
         elif out[c].dtype.kind == 'f': out[c] = out[c].map(lambda v: f'{v:,.1f}')
     return out

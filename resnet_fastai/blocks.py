@@ -11,7 +11,7 @@ from torch import nn
 from fastai.layers import ConvLayer, NormType
 
 # %% auto #0
-__all__ = ['ResBlock', 'n_params']
+__all__ = ['ResBlock', 'draw_block', 'n_params']
 
 # %% ../nbs/00_blocks.ipynb #0b1a02ca
 class ResBlock(nn.Module):
@@ -58,6 +58,70 @@ class ResBlock(nn.Module):
     def zero_init_(self):
         "Start the residual branch at zero: the last batch norm's scale is set to 0."
         nn.init.zeros_(self.convs[-1][1].weight)
+
+# %% ../nbs/00_blocks.ipynb #8d9fd0f0
+def _leaves(m): return [l for l in m.modules() if not list(l.children())] if m is not None else []
+
+def _label(l) -> str:
+    "A layer as a diagram shows it."
+    if isinstance(l, nn.Conv2d):
+        (k, _), (s, _) = l.kernel_size, l.stride
+        return f"conv {k}×{k}, {l.in_channels}→{l.out_channels}" + (f", stride {s}" if s > 1 else "")
+    if isinstance(l, nn.BatchNorm2d): return "batch norm"
+    if isinstance(l, (nn.AvgPool2d, nn.MaxPool2d)): return f"{'average' if isinstance(l, nn.AvgPool2d) else 'max'} pool {l.kernel_size}, stride {l.stride}"
+    if isinstance(l, nn.Identity): return "identity"
+    return type(l).__name__
+
+_COLOURS = {'conv': '#cfe2f3', 'batch': '#fff2cc', 'ReLU': '#d9ead3', 'identity': '#ffffff'}
+
+def draw_block(block:nn.Module,  # A `ResBlock` (or subclass): `convs`, `shortcut`, `act`
+               in_shape:tuple=(64, 56, 56),  # Channels, height, width of the input the shapes are shown for
+               ax=None,  # A matplotlib axis; default: a new figure
+               title:str|None=None,  # Default: the block's class name
+              ):
+    "Draw `block` from its own modules: branch left, shortcut right, the addition, what follows it, and the shapes of a forward pass."
+    import matplotlib.pyplot as plt
+    was = block.training
+    x = torch.zeros(1, *in_shape)
+    with torch.no_grad(): out = block.eval()(x)
+    block.train(was)
+    branch, after = [_label(l) for l in _leaves(block.convs)], [_label(l) for l in _leaves(block.act)]
+    short = None if block.shortcut is None else [_label(l) for l in _leaves(block.shortcut)]
+    rows = len(branch) + len(after) + 3
+    if ax is None: _, ax = plt.subplots(figsize=(5.2, 0.42 * rows + 0.6))
+    ax.set_xlim(-1.8, 4.6); ax.set_ylim(-rows + 0.3, 0.8); ax.axis('off')
+    def box(x, y, text, fc=None):
+        fc = fc or next((c for k, c in _COLOURS.items() if text.startswith(k)), '#eeeeee')
+        ax.text(x, y, text, ha='center', va='center', fontsize=8.5, bbox=dict(boxstyle='round,pad=0.35', fc=fc, ec='#555555'))
+    def arrow(x0, y0, x1, y1): ax.annotate('', xy=(x1, y1), xytext=(x0, y0), arrowprops=dict(arrowstyle='->', color='#333333', lw=1))
+    shape = lambda t: '×'.join(str(d) for d in t.shape[1:])
+    box(0.7, 0, f"input {shape(x)}", '#f3f3f3')
+    ys = [-(i + 1) for i in range(len(branch))]
+    arrow(0.7, -0.25, 0, ys[0] + 0.25)
+    for i, (y, t) in enumerate(zip(ys, branch)):
+        box(0, y, t)
+        if i: arrow(0, ys[i - 1] - 0.22, 0, y + 0.22)
+    add_y = ys[-1] - 1
+    if short is None:  # the plain twin: nothing to add
+        ax.text(3.0, (ys[0] + ys[-1]) / 2, "no shortcut\n(the plain twin)", ha='center', va='center', fontsize=8, color='#888888')
+        arrow(0, ys[-1] - 0.22, 0.6, add_y + 0.2)
+        ax.text(0.7, add_y, '(no addition)', ha='center', va='center', fontsize=8, color='#888888')
+    else:
+        ax.text(0.7, add_y, '+', ha='center', va='center', fontsize=13, bbox=dict(boxstyle='circle,pad=0.15', fc='white', ec='#333333'))
+        arrow(0, ys[-1] - 0.22, 0.6, add_y + 0.12)
+        sy = [(ys[0] + ys[-1]) / 2 + (len(short) - 1) / 2 - j for j in range(len(short))]
+        arrow(0.7, -0.25, 3.0, sy[0] + 0.25)
+        for j, (y, t) in enumerate(zip(sy, short)):
+            box(3.0, y, t)
+            if j: arrow(3.0, sy[j - 1] - 0.22, 3.0, y + 0.22)
+        arrow(3.0, sy[-1] - 0.22, 0.8, add_y + 0.12)
+    y = add_y
+    for t in after:
+        arrow(0.7, y - 0.2, 0.7, y - 0.78); y -= 1; box(0.7, y, t)
+    arrow(0.7, y - 0.22, 0.7, y - 0.78)
+    box(0.7, y - 1, f"output {shape(out)}", '#f3f3f3')
+    ax.set_title(title or type(block).__name__, fontsize=10)
+    return ax
 
 # %% ../nbs/00_blocks.ipynb #16a84758
 def n_params(m:nn.Module,  # Any PyTorch module, e.g. a `ResBlock` or a whole model

@@ -21,15 +21,16 @@ DEFAULTS = {  # per dataset: architecture, image size
     'digits': ('resnet20', 32), 'cifar10': ('resnet20', 32), 'imagenette-160': ('resnet18', 64),
     'imagenette-320': ('resnet18', 64), 'imagenette': ('resnet18', 64), 'folder': ('resnet18', 64)}
 
-def _dls(data, size, bs, seed, n_per_class=None, cache=None):
+def _dls(data, size, bs, seed, n_per_class=None, cache=None, presize=1.15, aug='light', min_scale=None):
     from resnet_fastai.data import digits_dls, imagenette_dls, cifar10_dls, image_dls, check_image_folder
     kw = dict(size=size, bs=bs, seed=seed, n_per_class=n_per_class, cache=cache)
     if data == 'digits': return digits_dls(**kw)
     if data == 'cifar10': return cifar10_dls(**kw)
+    kw.update(aug=aug, presize_to=int(round(size * presize)), **({'min_scale': min_scale} if min_scale else {}))
     if data in DATASETS: return imagenette_dls(variant=data, **kw)
     path, valid_name = check_image_folder(data)
     if any(p.name.startswith('n0') for p in (path/'train').iterdir()): return imagenette_dls(path, **kw)
-    return image_dls(path, valid_name, presize_to=int(round(size * 1.15)), **kw)
+    return image_dls(path, valid_name, **kw)
 
 # %% ../nbs/08_cli.ipynb #a5d7c95f
 def plot_metrics(csv,  # A run's `metrics.csv`: one row per epoch, with `train_loss`, `valid_loss` and `accuracy`
@@ -51,17 +52,18 @@ def _need(ok, message):
     "Raise the one-line `ValueError` the command line prints when `ok` is false."
     if not ok: raise ValueError(message)
 
-def cmd_train(preset:str=None,  # A tuned recipe: cpu-fast (Imagenette, ResNet-18, 96 then 128 px, 10 epochs, bfloat16); the options you give override it
-              data:str=None,  # digits, imagenette-160, imagenette-320, imagenette, cifar10, or a folder with train/ and val/ (default: digits; imagenette-160 with --preset)
+def cmd_train(preset:str=None,  # A recipe whose settings the options you give override: cpu-fast (ResNet-18, 96 then 128 px, 10 epochs, mixed precision) or article-resnet34 (the fastai article's ResNet-34 and recipe; add --arch resnet34 for ours)
+              data:str=None,  # digits, imagenette-160, imagenette-320, imagenette, cifar10, or a folder with train/ and val/ (default: digits, or the preset's)
               arch:str=None,  # resnet18/34/50/101/152, resnet20/32/44/56/110, or a plain twin plainNN (default: resnet20 for digits and cifar10, else resnet18)
               size:int=None,  # Image size in pixels (default: 32 for digits and cifar10, else 64)
               epochs:int=None,  # Epochs with everything trainable (default: 5)
-              freeze_epochs:int=0,  # Epochs training only the head first, useful with --pretrained
+              freeze_epochs:int=None,  # Epochs training only the head first, useful with --pretrained (default: 0)
               lr:float=None,  # Base learning rate of fine_tune (default: 8e-3)
               bs:int=None,  # Batch size (default: 64)
               seed:int=42,  # Random seed
               label_smoothing:float=None,  # Label smoothing (default: 0.1)
-              precision:str=None,  # fp32, or bf16: bfloat16 autocast and channels-last on a CPU; CUDA always uses mixed precision (default: fp32)
+              precision:str=None,  # fp32, bf16, fp16, or amp (fp16 on a CUDA GPU, bf16 on a CPU): mixed precision, checked against the device (default: fp32)
+              channels_last:bool=False,  # Train in the channels-last memory layout (the presets with mixed precision switch it on)
               pretrained:str=None,  # 'torchvision' (download ImageNet weights) or a torchvision state-dict file
               n_per_class:int=None,  # Use only the first N images of each class (quick runs)
               cache:str=None,  # memory: decode the images once into RAM and crop/flip whole batches, so a CPU keeps up (see 02_data)
@@ -75,41 +77,45 @@ def cmd_train(preset:str=None,  # A tuned recipe: cpu-fast (Imagenette, ResNet-1
     import os, contextlib  # the other processes of a distributed run train silently: rank 0 reports and writes
     with open(os.devnull, 'w') as null, contextlib.redirect_stdout(null): return _train(**args)
 
-def _train(preset, data, arch, size, epochs, freeze_epochs, lr, bs, seed, label_smoothing, precision, pretrained, n_per_class, cache, out, resume):
+def _train(preset, data, arch, size, epochs, freeze_epochs, lr, bs, seed, label_smoothing, precision, channels_last, pretrained,
+           n_per_class, cache, out, resume):
     import pandas as pd
-    from fastai.torch_core import set_seed, num_distrib, rank_distrib
+    from fastai.torch_core import set_seed, num_distrib, rank_distrib, default_device
     from resnet_fastai.models import ARCHS
-    from resnet_fastai.fast import PRESETS, train_sizes
+    from resnet_fastai.train import resolve_precision, hardware
+    from resnet_fastai.fast import PRESETS, preset as recipe, recipe_kwargs, train_sizes
     _need(preset is None or preset in PRESETS, f"unknown preset {preset!r}: choose one of {', '.join(PRESETS)}")
-    p = PRESETS[preset] if preset else {}
-    data = data or p.get('data', 'imagenette-160' if p else 'digits')  # what you type wins, then the preset, then the default
-    epochs, lr, bs = [p.get(k, d) if v is None else v for k, v, d in [('epochs', epochs, 5), ('lr', lr, 8e-3), ('bs', bs, 64)]]
-    label_smoothing = p.get('label_smoothing', 0.1) if label_smoothing is None else label_smoothing
-    precision = precision or p.get('precision', 'fp32')
+    data = data or (recipe(preset)['data'] if preset else 'digits')  # what you type wins, then the preset, then the default
     _need(data in DATASETS or Path(data).expanduser().is_dir(), f"{data!r} is neither a dataset name ({', '.join(DATASETS)}) nor an existing folder")
     kind = data if data in DATASETS else 'folder'
-    arch = arch or p.get('arch') or DEFAULTS[kind][0]
-    _need(arch in ARCHS, f"unknown architecture {arch!r}; choose one of: {', '.join(ARCHS)}")
+    if not preset: arch, size = arch or DEFAULTS[kind][0], DEFAULTS[kind][1] if size is None else size
+    _need(not preset or kind not in ('digits', 'cifar10'), f"--preset {preset} is a recipe for Imagenette-style folders; {data} has a loader "
+          "of its own: leave out --preset, or use --data imagenette-160/-320/imagenette or a folder")
+    _need(arch is None or arch in ARCHS, f"unknown architecture {arch!r}; choose one of: {', '.join(ARCHS)}")
     for name, v in [('size', size), ('lr', lr), ('bs', bs), ('n_per_class', n_per_class)]:
         _need(v is None or v > 0, f"--{name.replace('_', '-')} must be positive, got {v}")
-    for name, v in [('epochs', epochs), ('freeze_epochs', freeze_epochs)]: _need(v >= 0, f"--{name.replace('_', '-')} must be 0 or more, got {v}")
-    _need(precision in ('fp32', 'bf16'), f"unknown precision {precision!r}: use fp32 or bf16")
+    for name, v in [('epochs', epochs), ('freeze_epochs', freeze_epochs)]: _need(v is None or v >= 0, f"--{name.replace('_', '-')} must be 0 or more, got {v}")
     _need(cache in (None, 'memory'), f"unknown cache {cache!r}: use memory, or leave --cache out")
-    sizes = {0: size} if size else dict(p.get('sizes', {0: DEFAULTS[kind][1]}))  # first epoch -> image size
-    arch_kwargs = {'zero_bn': True} if p.get('zero_bn') else {}
+    given = dict(data=data, arch=arch, sizes={0: size} if size else None, epochs=epochs, freeze_epochs=freeze_epochs, lr=lr, bs=bs,
+                 label_smoothing=label_smoothing, precision=precision, channels_last=channels_last or None)
+    cfg = recipe(preset, **{k: v for k, v in given.items() if v is not None})
+    runs = resolve_precision(cfg['precision'], default_device())  # a one-line error if this device cannot
     name = data if kind != 'folder' else Path(data).name
-    out = Path(out or f'runs/{name}-{arch}')
+    out = Path(out or f"runs/{name}-{cfg['arch']}" + ('-as-written' if cfg['custom'] else ''))  # the article's network has a folder of its own
     n_proc, dist_cbs = max(num_distrib(), 1), distributed_callbacks()  # (this also joins the process group)
     if seed is not None: set_seed(seed, reproducible=True)
-    first = _dls(data, sizes[0], bs, seed, n_per_class, cache) if n_proc == 1 else None  # (the banner below needs its counts)
-    print(f"training {arch} on {name}: " + (f"{len(first.train_ds):,} train / {len(first.valid_ds):,} valid images, {first.c} classes, " if first else "")
-          + f"{' then '.join(f'{s} px' for s in sizes.values())}, {freeze_epochs}+{epochs} epochs, {precision}"
+    sizes = cfg['sizes']
+    make = lambda s: _dls(data, s, cfg['bs'], seed, n_per_class, cache, cfg['presize'], cfg['aug'], cfg['min_scale'])
+    first = make(sizes[0]) if n_proc == 1 else None  # (the banner below needs its counts)
+    net = f"{cfg['arch']}" + (" as the article wrote it" if cfg['custom'] else "")
+    print(f"training {net} on {name}: " + (f"{len(first.train_ds):,} train / {len(first.valid_ds):,} valid images, {first.c} classes, " if first else "")
+          + f"{' then '.join(f'{s} px' for s in sizes.values())}, {cfg['freeze_epochs']}+{cfg['epochs']} epochs, {runs}"
+          + (" channels-last" if cfg['channels_last'] else "") + f" on {hardware(default_device())}"
           + (f", preset {preset}" if preset else "") + (f", images cached in {cache}" if cache else "")
-          + (f", {n_proc} processes x batch {bs} = {n_proc * bs} per step" if n_proc > 1 else "") + f" -> {out}", flush=True)
+          + (f", {n_proc} processes x batch {cfg['bs']} = {n_proc * cfg['bs']} per step" if n_proc > 1 else "") + f" -> {out}", flush=True)
     t0 = time.time()
-    train_sizes(lambda s: first if first is not None and s == sizes[0] else _dls(data, s, bs, seed, n_per_class, cache), sizes, arch,
-                precision, cbs=dist_cbs, epochs=epochs, freeze_epochs=freeze_epochs, lr=lr, out=out, resume=resume,
-                seed=seed, pretrained=pretrained, label_smoothing=label_smoothing, **arch_kwargs)
+    train_sizes(lambda s: first if first is not None and s == sizes[0] else make(s), sizes, cfg['arch'], cbs=dist_cbs, out=out,
+                resume=resume, seed=seed, pretrained=pretrained, **recipe_kwargs(cfg))
     if rank_distrib(): return 0
     df = pd.read_csv(out/'metrics.csv')
     plot_metrics(out/'metrics.csv', out/'loss.png')
@@ -247,7 +253,7 @@ def cmd_evaluate(folder:str,  # A dataset folder (its val/ is used) or a folder 
     return 0
 
 # %% ../nbs/08_cli.ipynb #c288cb65
-def cmd_bench(quick:bool=False,  # ResNet-18 and ResNet-20 only, fewer rounds: under a minute on a small CPU
+def cmd_bench(quick:bool=False,  # ResNet-18 and ResNet-20 only, fewer rounds: about a minute on a small CPU
               arch:Annotated[list, dict(nargs='+', type=str)]=None,  # Architectures (default: resnet18 34 50 20 56; with --quick: resnet18 20)
               size:int=64,  # Image size for the ImageNet-style models
               bs:int=32,  # Batch size

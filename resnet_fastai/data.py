@@ -1,4 +1,4 @@
-"""Where the images come from (a folder you give, an environment variable, or fastai's download), the `DataBlock` that turns them into batches, and an input pipeline fast enough for a 2-core CPU.
+"""Where the images come from (a folder you give, an environment variable, or fastai's download), the `DataBlock` that turns them into batches, and an input pipeline fast enough for a CPU with few cores.
 
 Docs: https://resnet-fastai.github.io/resnet-fastai/data.html.md"""
 
@@ -6,7 +6,7 @@ Docs: https://resnet-fastai.github.io/resnet-fastai/data.html.md"""
 
 # %% ../nbs/02_data.ipynb #134ee6cc
 from __future__ import annotations
-import os, time
+import logging, os, statistics
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -28,7 +28,7 @@ from fastai.vision.utils import verify_image, resize_to
 __all__ = ['DATA_ENV', 'CACHE_ENV', 'IMAGENETTE_LABELS', 'IMAGENETTE_URLS', 'IMAGENETTE_FOLDERS', 'AUGS', 'CACHES',
            'DatasetError', 'cache_dir', 'check_image_folder', 'find_dataset', 'imagenette_label', 'imagenette_path',
            'image_files', 'presize', 'image_tfms', 'image_dls', 'imagenette_dls', 'class_counts', 'cifar10_dls',
-           'digits_path', 'digits_dls', 'CropFlipBatch', 'ImagesInMemory', 'decode_images', 'memory_block',
+           'digits_path', 'digits_dls', 'CropFlipBatch', 'ImagesInMemory', 'decode_images', 'memory_block', 'timer',
            'pipeline_efficiency']
 
 # %% ../nbs/02_data.ipynb #4ee44587
@@ -312,27 +312,44 @@ def memory_block(files:list,  # Image paths of both splits; train files have a `
     return block, [], ([CropFlipBatch(size, min_scale)] if aug == 'light' else [])
 
 # %% ../nbs/02_data.ipynb #37d7a850
+def timer(stmt:str,  # The code to time, e.g. 'step()'
+          **globals,  # The names `stmt` uses
+         ):
+    "`torch.utils.benchmark.Timer` for `stmt` on all of torch's threads; it synchronises a GPU before reading the clock."
+    logging.getLogger('torch.utils.cpp_extension').setLevel(logging.ERROR)  # importing the benchmark tools warns when there is no CUDA
+    from torch.utils.benchmark import Timer
+    return Timer(stmt, globals=globals, num_threads=torch.get_num_threads())
+
 def _steps(model, batches, n):
-    opt = torch.optim.SGD(model.parameters(), lr=1e-3)
-    loss_fn, seen, it = torch.nn.CrossEntropyLoss(), 0, iter(batches)
-    t0 = time.perf_counter()
-    for _ in range(n):
-        try: xb, yb = next(it)
-        except StopIteration: break
+    "Training images/s over `n` SGD steps on the batches of `batches`, cycled; the timer's warm-up steps come first."
+    opt, loss_fn, seen = torch.optim.SGD(model.parameters(), lr=1e-3), torch.nn.CrossEntropyLoss(), []
+    it = (b for _ in iter(int, 1) for b in batches)  # endless: start again at the end of `batches`
+    def step():
+        xb, yb = next(it)
         xb, yb = xb.as_subclass(torch.Tensor), yb.as_subclass(torch.Tensor)  # plain tensors, as the model sees them in fastai
         loss = loss_fn(model(xb), yb)
         opt.zero_grad(); loss.backward(); opt.step()
-        seen += len(xb)
-    return seen / (time.perf_counter() - t0)
+        seen.append(len(xb))
+    secs = timer('step()', step=step).timeit(n).mean  # seconds per step
+    return sum(seen) / len(seen) / secs
+
+def _loads(dl, n):
+    "Images/s of iterating `dl` alone (decoding, augmenting, batching; no model)."
+    it, seen = (b for _ in iter(int, 1) for b in dl), []
+    def load(): seen.append(len(next(it)[0]))
+    secs = timer('load()', load=load).timeit(n).mean
+    return sum(seen) / len(seen) / secs
 
 def pipeline_efficiency(dl,  # A training `DataLoader`, e.g. `dls.train`
                         model,  # Model to train for the measurement (its weights are updated, with SGD at lr 1e-3)
-                        n_batches:int=30,  # Batches timed in each of the two measurements
+                        n_batches:int=30,  # Batches timed in each measurement
+                        rounds:int=3,  # Interleaved rounds of the three measurements; medians are reported, and the range of `efficiency`
                        ) -> dict:
-    "Training images/s fed by `dl` vs on a batch already in memory; `efficiency` is their ratio."
+    "Training images/s fed by `dl` (`end_to_end`), on one batch already in memory (`model_only`), and of `dl` alone (`loader_only`)."
     xb, yb = dl.one_batch()
     model.to(xb.device).train()  # the model goes where the batches are (the GPU, if fastai put them there)
-    _steps(model, [(xb, yb)] * 3, 3)  # warm up
-    model_only = _steps(model, [(xb, yb)] * n_batches, n_batches)
-    end_to_end = _steps(model, dl, n_batches)
-    return dict(end_to_end=end_to_end, model_only=model_only, efficiency=end_to_end / model_only)
+    runs = [(_steps(model, [(xb, yb)], n_batches), _steps(model, dl, n_batches), _loads(dl, n_batches)) for _ in range(rounds)]
+    model_only, end_to_end, loader_only = (statistics.median(r[i] for r in runs) for i in range(3))
+    effs = [e / m for m, e, _ in runs]
+    return dict(loader_only=loader_only, model_only=model_only, end_to_end=end_to_end, efficiency=statistics.median(effs),
+                eff_min=min(effs), eff_max=max(effs), in_series=loader_only / (loader_only + model_only))

@@ -15,7 +15,7 @@ from fasttransform import Transform
 from fastai.data.core import TfmdDL, DataLoaders
 from fastai.data.external import URLs
 from fastai.data.transforms import get_image_files, IntToFloatTensor, Normalize
-from fastai.torch_core import TensorImage, TensorCategory, set_seed
+from fastai.torch_core import TensorImage, TensorCategory, set_seed, default_device
 from fastai.learner import Learner
 from fastai.callback.core import Callback
 from fastai.callback.schedule import fit_one_cycle  # patches Learner
@@ -40,7 +40,7 @@ class PadCropFlip(Transform):
         if self.pad:
             xp, (oy, ox) = F.pad(x, [self.pad] * 4), torch.randint(0, 2 * self.pad + 1, (2, b)).tolist()
             x = torch.stack([xp[i, :, y:y + h, x_:x_ + w] for i, (y, x_) in enumerate(zip(oy, ox))])
-        if self.flip: x = torch.where(torch.rand(b)[:, None, None, None] < 0.5, x.flip(-1), x)
+        if self.flip: x = torch.where(torch.rand(b, device=x.device)[:, None, None, None] < 0.5, x.flip(-1), x)
         return TensorImage(x.contiguous())
 
 # %% ../nbs/05_plain_vs_residual.ipynb #ae1be278
@@ -54,6 +54,7 @@ def cifar_subset_dls(n_train:int=1000,  # Training images per class (CIFAR-10 ha
                      bs:int=128,  # Training batch size (validation uses twice as many)
                      flip:bool=True,  # Mirror a random half of every training batch
                      path=None,  # A CIFAR-10 image folder; None: `$RESNET_FASTAI_DATA` or fastai's download
+                     device=None,  # Where the batches go (and are augmented); None: fastai's `default_device()`, the GPU if there is one
                     ) -> DataLoaders:
     "CIFAR-10 `DataLoaders` on the first `n_train` / `n_valid` images of each class, decoded once into memory; augmentation on whole batches."
     if crop not in CROPS: raise ValueError(f"unknown crop {crop!r}: use one of {', '.join(CROPS)}")
@@ -75,7 +76,7 @@ def cifar_subset_dls(n_train:int=1000,  # Training images per class (CIFAR-10 ha
         return TfmdDL(list(range(len(ys))), create_item=lambda i: 0 if i is None else i, create_batch=lambda idx: (xs[idx], ys[idx]), num_workers=0, **kwargs)
     train = dl(0, bs=bs, shuffle=True, drop_last=True, after_batch=[PadCropFlip(4 if crop == 'pad' else 0, flip), IntToFloatTensor(), norm])
     valid = dl(1, bs=2 * bs, after_batch=[IntToFloatTensor(), norm])
-    dls = DataLoaders(train, valid)
+    dls = DataLoaders(train, valid, device=device or default_device())
     dls.vocab, dls.c = classes, len(classes)
     return dls
 
@@ -98,7 +99,7 @@ def fit_plain(dls,  # `DataLoaders` to train on
               epochs:int,  # Epochs of `fit_one_cycle`
               lr:float=3e-3,  # Peak learning rate of the one-cycle schedule (fastai's default Adam)
               seed:int=42,  # Fixes the initialisation and the order of the batches
-              cbs=None,  # Callbacks, e.g. `preset_callbacks('bf16')`; each run gets its own copy
+              cbs=None,  # Callbacks, e.g. `precision_callbacks('bf16')`; each run gets its own copy
               snapshot_at:int|None=None,  # Also keep the weights after this many steps (`Snapshot`)
              ) -> Learner:
     "Train `model()` with `fit_one_cycle`, recording the error on the training batches and on the validation set every epoch."

@@ -1,4 +1,4 @@
-"""bfloat16 and channels-last on a CPU, measured; and `cpu-fast`, a recipe that trains our ResNet-18 from scratch on the full Imagenette to 80 % validation accuracy within 15 minutes on two CPU cores.
+"""bfloat16 and channels-last on a CPU, measured; and `cpu-fast`, a recipe that trains our ResNet-18 from scratch on the full Imagenette to about 80 % validation accuracy in about a quarter of an hour of CPU training (the run below names the CPU it used).
 
 Docs: https://resnet-fastai.github.io/resnet-fastai/fast.html.md"""
 
@@ -10,27 +10,12 @@ import time
 import pandas as pd
 import torch
 from fastai.callback.core import Callback
-from fastai.callback.channelslast import ChannelsLast
-from fastai.torch_core import to_float
 from .data import imagenette_dls
 from .train import train
+from .pitfalls import FASTAI_ARTICLE
 
 # %% auto #0
-__all__ = ['PRESETS', 'CPUMixedPrecision', 'ProgressiveResize', 'preset_callbacks', 'train_sizes', 'train_preset']
-
-# %% ../nbs/10_fast.ipynb #82732a19
-class CPUMixedPrecision(Callback):
-    "bfloat16 autocast on the CPU (fastai's `MixedPrecision` autocasts for CUDA only); weights and optimiser stay float32."
-    order = 10
-    def __init__(self): self.autocast, self.active = torch.autocast('cpu', dtype=torch.bfloat16), False
-    def before_batch(self):
-        if not self.active: self.autocast.__enter__(); self.active = True
-    def after_pred(self): self.learn.pred = to_float(self.pred)
-    def after_loss(self): self._exit()
-    def after_batch(self): self._exit()
-    def after_fit(self): self._exit()
-    def _exit(self):
-        if self.active: self.autocast.__exit__(None, None, None); self.active = False
+__all__ = ['RECIPE', 'PRESETS', 'ProgressiveResize', 'preset', 'train_sizes', 'recipe_kwargs', 'train_preset']
 
 # %% ../nbs/10_fast.ipynb #3e122073
 class ProgressiveResize(Callback):
@@ -41,44 +26,54 @@ class ProgressiveResize(Callback):
         if self.epoch in self.schedule: self.learn.dls = self.schedule[self.epoch]
 
 # %% ../nbs/10_fast.ipynb #3be79323
+RECIPE = dict(data='imagenette-160', arch='resnet18', custom={}, sizes={0: 64}, presize=1.15, aug='light', min_scale=0.35, bs=64,
+              freeze_epochs=0, epochs=5, lr=8e-3, label_smoothing=0.1, zero_bn=False, split=True, precision='fp32', channels_last=False)
 PRESETS = {
-    'cpu-fast': dict(arch='resnet18', sizes={0: 96, 6: 128}, epochs=10, lr=8e-3, bs=64, label_smoothing=0.1, zero_bn=True,
-                     precision='bf16'),
+    'cpu-fast': dict(sizes={0: 96, 6: 128}, epochs=10, lr=8e-3, bs=64, label_smoothing=0.1, zero_bn=True, precision='amp', channels_last=True),
+    'article-resnet34': dict(data='imagenette', arch='resnet34', custom=FASTAI_ARTICLE, sizes={0: 224}, presize=460 / 224, aug='fastai',
+                             min_scale=0.5, bs=32, freeze_epochs=3, epochs=12, lr=5e-4, label_smoothing=0.0, split=False),
 }
 
-def preset_callbacks(precision:str='fp32',  # 'fp32', or 'bf16' (bfloat16 autocast on the CPU, channels-last)
-                    ) -> list:
-    "The callbacks for a precision: bfloat16 on a CPU means `CPUMixedPrecision` and `ChannelsLast`; CUDA gets fastai's own in `make_learner`."
-    if precision not in ('fp32', 'bf16'): raise ValueError(f"unknown precision {precision!r}: use 'fp32' or 'bf16'")
-    if precision == 'fp32' or torch.cuda.is_available(): return []
-    return [ChannelsLast(), CPUMixedPrecision()]
+def preset(name:str|None=None,  # A key of `PRESETS`, or None for `RECIPE` alone
+           **changes,  # Settings to change, e.g. `epochs=2`, `sizes={0: 64}`; `arch=...` drops the preset's own network parts
+          ) -> dict:
+    "The settings of a recipe: `RECIPE`, then the preset's, then `changes`."
+    if name is not None and name not in PRESETS: raise ValueError(f"unknown preset {name!r}: choose one of {', '.join(PRESETS)}")
+    unknown = sorted(set(changes) - set(RECIPE) - {'n_per_class'})
+    if unknown: raise ValueError(f"unknown setting {', '.join(unknown)}: a preset has {', '.join(RECIPE)}, n_per_class")
+    cfg = {**RECIPE, **PRESETS.get(name, {}), **changes}
+    if 'arch' in changes and 'custom' not in changes: cfg['custom'] = {}  # our network of that name, with the preset's recipe
+    if 0 not in cfg['sizes']: raise ValueError(f"sizes must say the size of epoch 0, got {cfg['sizes']}")
+    return cfg
 
 def train_sizes(make_dls,  # Called with an image size, returns the `DataLoaders` for it
                 sizes:dict,  # First epoch -> image size from then on, e.g. {0: 96, 6: 128}
                 arch:str='resnet18',  # Passed to `train`
-                precision:str='fp32',  # 'fp32' or 'bf16' (see `preset_callbacks`)
                 cbs=None,  # More callbacks, e.g. for a distributed run
-                **kwargs,  # Passed to `train`: epochs, lr, out, seed, label_smoothing, zero_bn, ...
+                **kwargs,  # Passed to `train`: epochs, lr, out, seed, precision, channels_last, label_smoothing, zero_bn, ...
                ):
-    "`train` with progressive resizing: the `DataLoaders` of each size of `sizes` from its epoch on, and the callbacks of `precision`."
+    "`train` with progressive resizing: the `DataLoaders` of each size of `sizes` from its epoch on."
     if 0 not in sizes: raise ValueError(f"sizes must say the size of epoch 0, got {sizes}")
     from fastai.distributed import rank0_first  # (imported here: it loads torch.distributed's machinery)
     sched = rank0_first(lambda: {e: make_dls(s) for e, s in sorted(sizes.items())})  # in a distributed run rank 0 prepares the data first
-    cbs = preset_callbacks(precision) + ([ProgressiveResize(sched)] if len(sched) > 1 else []) + list(cbs or [])
+    cbs = ([ProgressiveResize(sched)] if len(sched) > 1 else []) + list(cbs or [])
     return train(sched[0], arch, cbs=cbs, **kwargs)
 
+def recipe_kwargs(cfg:dict) -> dict:
+    "The `train` arguments of a recipe's settings `cfg` (see `preset`)."
+    keys = ['epochs', 'freeze_epochs', 'lr', 'label_smoothing', 'split', 'precision', 'channels_last']
+    return {**{k: cfg[k] for k in keys}, **({'zero_bn': True} if cfg['zero_bn'] else {}), **cfg['custom']}
+
 def train_preset(name:str='cpu-fast',  # A key of `PRESETS`
-                 path=None,  # Imagenette folder (default: `$RESNET_FASTAI_DATA` or fastai's download)
-                 out='runs/cpu-fast',  # Run folder for checkpoints and metrics
+                 path=None,  # Imagenette folder (default: `$RESNET_FASTAI_DATA` or fastai's download of the preset's `data`)
+                 out=None,  # Run folder for checkpoints and metrics (default: runs/<name>)
                  seed:int=42,  # Random seed
-                 **overrides,  # Change any setting of the preset, e.g. `epochs=2`, `sizes={0: 32}`, or `n_per_class=10` for a quick try
+                 **changes,  # Change any setting of the preset, e.g. `epochs=2`, `sizes={0: 32}`, or `n_per_class=10` for a quick try
                 ):
     "Train a preset on Imagenette; returns `(learner, seconds spent in training, settings)`."
-    if name not in PRESETS: raise ValueError(f"unknown preset {name!r}: choose one of {', '.join(PRESETS)}")
-    cfg = {**PRESETS[name], **overrides}
-    n_per_class = cfg.pop('n_per_class', None)
+    cfg = preset(name, **changes)
     t0 = time.time()
-    learn = train_sizes(lambda s: imagenette_dls(path, size=s, bs=cfg['bs'], n_per_class=n_per_class, seed=seed), cfg['sizes'],
-                        cfg['arch'], cfg['precision'], epochs=cfg['epochs'], lr=cfg['lr'], out=out, seed=seed,
-                        label_smoothing=cfg['label_smoothing'], zero_bn=cfg['zero_bn'])
+    make_dls = lambda s: imagenette_dls(path, variant=cfg['data'], size=s, presize_to=int(round(cfg['presize'] * s)), aug=cfg['aug'],
+                                        min_scale=cfg['min_scale'], bs=cfg['bs'], n_per_class=cfg.get('n_per_class'), seed=seed)
+    learn = train_sizes(make_dls, cfg['sizes'], cfg['arch'], out=out or f'runs/{name}', seed=seed, **recipe_kwargs(cfg))
     return learn, time.time() - t0, cfg

@@ -8,6 +8,7 @@ Docs: https://resnet-fastai.github.io/resnet-fastai/models.html.md"""
 from __future__ import annotations
 import math
 from collections import OrderedDict
+from itertools import groupby
 from numbers import Integral
 from typing import Callable
 import torch
@@ -21,7 +22,8 @@ from .blocks import ResBlock, n_params
 # %% auto #0
 __all__ = ['STEM_STRIDE', 'ARCHS', 'resnet18', 'resnet34', 'resnet50', 'resnet101', 'resnet152', 'resnet20', 'resnet32',
            'resnet44', 'resnet56', 'resnet110', 'make_stem', 'receptive_field', 'ResNet', 'check_input', 'avg_head',
-           'custom_resnet', 'get_arch', 'load_torchvision_weights', 'cifar_resnet', 'stage_summary', 'resnet_split']
+           'custom_resnet', 'get_arch', 'load_torchvision_weights', 'cifar_resnet', 'stage_summary', 'stage_labels',
+           'draw_stages', 'resnet_split']
 
 # %% ../nbs/01_models.ipynb #9f4473c3
 STEM_STRIDE = {'imagenet': 4, 'deep': 4, 'cifar': 1}  # how much each stem kind downsamples
@@ -211,6 +213,44 @@ def stage_summary(model:ResNet,  # A model from `custom_resnet`
     df = pd.DataFrame(rows)
     total = pd.DataFrame([dict(stage='total', output=tuple(x.shape[1:]), params=df.params.sum(), macs=df.macs.sum())])
     return pd.concat([df, total], ignore_index=True)
+
+# %% ../nbs/01_models.ipynb #be79aae7
+def stage_labels(model:ResNet,  # A model from `custom_resnet`
+                 size:int=224,  # Height and width of the (square) input
+                ) -> list[str]:
+    "One label per part of `model` (input, stem, stages, head): what it is, the shape it outputs and its parameters."
+    s = stage_summary(model, size)
+    parts = [*model.body.named_children(), ('head', model.head)]
+    out = [f"input\n{model.in_channels}×{size}×{size}"]
+    for (name, part), (_, row) in zip(parts, s[s.stage != 'total'].iterrows()):
+        blocks = [m for m in part.modules() if hasattr(m, 'convs') and hasattr(m, 'shortcut')]
+        what = (f"{len(blocks)} × {'bottleneck' if len(blocks[0].convs) == 3 else 'basic'}" if blocks else
+                'pool, linear' if name == 'head' else _layers(part))
+        out.append(f"{name}: {what}\n→ {'×'.join(map(str, row.output))}\n{row.params / 1e6:.2f} M params")
+    return out
+
+def _layers(m):
+    "The convolutions and pools of a stem, e.g. 'conv 7×7, max pool'."
+    names = [f"conv {l.kernel_size[0]}×{l.kernel_size[1]}" if isinstance(l, nn.Conv2d) else 'max pool' if isinstance(l, nn.MaxPool2d)
+             else 'avg pool' for l in m.modules() if isinstance(l, (nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d))]
+    return ', '.join(f"{n} ×{k}" if k > 1 else n for n, k in [(n, len(list(g))) for n, g in groupby(names)])
+
+def draw_stages(model:ResNet,  # A model from `custom_resnet`
+                size:int=224,  # Height and width of the (square) input
+                ax=None,  # A matplotlib axis; default: a new figure
+                title:str|None=None,
+               ):
+    "`stage_labels` as a chain of boxes, left to right."
+    import matplotlib.pyplot as plt
+    labels = stage_labels(model, size)
+    if ax is None: _, ax = plt.subplots(figsize=(1.9 * len(labels), 1.5))
+    ax.set_xlim(-0.6, len(labels) - 0.4); ax.set_ylim(-0.8, 0.8); ax.axis('off')
+    for i, t in enumerate(labels):
+        fc = '#f3f3f3' if i in (0, len(labels) - 1) else '#fff2cc' if i == 1 else '#cfe2f3'
+        ax.text(i, 0, t, ha='center', va='center', fontsize=8.5, bbox=dict(boxstyle='round,pad=0.4', fc=fc, ec='#555555'))
+        if i: ax.annotate('', xy=(i - 0.42, 0), xytext=(i - 0.58, 0), arrowprops=dict(arrowstyle='->', lw=1))
+    if title: ax.set_title(title, fontsize=10)
+    return ax
 
 # %% ../nbs/01_models.ipynb #5644dc5d
 def resnet_split(model:ResNet,  # A model from `custom_resnet`, with `body` and `head`

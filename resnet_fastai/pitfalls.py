@@ -13,13 +13,15 @@ import torch
 from torch import nn
 from fastai.layers import ConvLayer
 from .blocks import ResBlock, n_params
-from .models import ResNet, get_arch, avg_head
+from .models import ResNet, ARCHS, custom_resnet, get_arch, avg_head
 from .pooling import flatten_head
 from .train import compare
 
 # %% auto #0
-__all__ = ['PITFALLS', 'pool_bn_stem', 'unpadded_stem', 'ChannelStrideBlock', 'ReluBnBlock', 'softmax_head', 'pitfall_kwargs',
-           'describe', 'pitfall_model', 'pitfall_table']
+__all__ = ['PITFALLS', 'FASTAI_ARTICLE', 'ARTICLES', 'pool_bn_stem', 'unpadded_stem', 'ChannelStrideBlock', 'ReluBnBlock',
+           'softmax_head', 'pitfall_kwargs', 'describe', 'pitfall_model', 'article_stem', 'ArticleBlock',
+           'pitfall_table', 'KerasBottleneck', 'keras_stem', 'keras_head', 'glorot_', 'Tf2Block', 'tf2_stem',
+           'tf2_head', 'Tf2Bottleneck', 'KerasReluBnBlock', 'relu_bn_stem', 'article_net']
 
 # %% ../nbs/06_pitfalls.ipynb #70d69103
 def pool_bn_stem(in_channels, out_channels):
@@ -83,6 +85,21 @@ def pitfall_model(name:str,  # A key of `PITFALLS`; 'correct' is the reference n
     "`arch` built with the mistake `name`."
     return get_arch(arch, n_out, **pitfall_kwargs(name, size))
 
+# %% ../nbs/06_pitfalls.ipynb #7e6d078a
+def article_stem(in_channels, out_channels):
+    "The fastai tutorial's stem as written: `unpadded_stem` whose 7x7 convolution keeps its bias."
+    return nn.Sequential(ConvLayer(in_channels, out_channels, 7, stride=2, padding=0, act_cls=None, bias=True), nn.MaxPool2d(3, stride=2))
+
+class ArticleBlock(ChannelStrideBlock):
+    "The fastai tutorial's block as written: `ChannelStrideBlock` whose convolutions, projection included, keep their bias."
+    def conv(self, ni, nf, ks, stride, last=False):
+        return ConvLayer(ni, nf, ks, stride=stride, act_cls=None if last else nn.ReLU, bias=True)
+    def projection(self, ni, nf, stride, avg_down=False):
+        if ni == nf and stride == 1: return nn.Identity()
+        return ConvLayer(ni, nf, 1, stride=stride, act_cls=None, bias=True)
+
+FASTAI_ARTICLE = dict(stem=article_stem, block=ArticleBlock)  # with arch='resnet34': the tutorial's network
+
 # %% ../nbs/06_pitfalls.ipynb #ea919ee2
 def pitfall_table(dls,  # DataLoaders to train on; `dls.valid` gives the validation accuracy
                   names:list|None=None,  # Keys of `PITFALLS` to train; None: all of them
@@ -91,7 +108,7 @@ def pitfall_table(dls,  # DataLoaders to train on; `dls.valid` gives the validat
                   lr:float=8e-3,  # `lr` of `train` (the one-cycle peak is half of it)
                   seed:int=0,  # One seed for every configuration: same batches, same initialisation where shapes agree
                   test_dls=None,  # DataLoaders at another image size; each trained model is also evaluated on `test_dls.valid`
-                  cbs=None,  # Extra callbacks for training and evaluation, e.g. `preset_callbacks('bf16')`
+                  cbs=None,  # Extra callbacks for training and evaluation, e.g. `precision_callbacks('amp', channels_last=True)`
                  ) -> pd.DataFrame:
     "`compare` the mistakes `names` (plain cross-entropy, same seed); one row per configuration with its accuracy and whether it trains."
     names = list(PITFALLS) if names is None else list(names)
@@ -106,3 +123,92 @@ def pitfall_table(dls,  # DataLoaders to train on; `dls.valid` gives the validat
     df.attrs = dict(size=int(size), test_size=test_dls and int(test_dls.valid.one_batch()[0].shape[-1]), epochs=epochs, seed=seed,
                     train_images=len(dls.train_ds), valid_images=len(dls.valid_ds))
     return df
+
+# %% ../nbs/06_pitfalls.ipynb #3d97d5c4
+class KerasBottleneck(ResBlock):
+    "The Keras tutorial's bottleneck (ResNet v1): the stride on the first 1x1 convolution, and every convolution with a bias."
+    def __init__(self, in_channels, out_channels, stride=1, **kwargs):
+        self.v1_stride = stride  # (read by `conv` while `ResBlock.__init__` builds the branch)
+        super().__init__(in_channels, out_channels, stride, **kwargs)
+    def conv(self, ni, nf, ks, stride, last=False):
+        s = self.v1_stride if ks == 1 and not last else 1  # the first 1x1 reads one pixel in four; the 3x3 keeps stride 1
+        return ConvLayer(ni, nf, ks, stride=s, act_cls=None if last else nn.ReLU, bias=True)
+    def projection(self, ni, nf, stride, avg_down=False):
+        if ni == nf and stride == 1: return nn.Identity()
+        return ConvLayer(ni, nf, 1, stride=stride, act_cls=None, bias=True)
+
+def keras_stem(in_channels, out_channels):
+    "The Keras tutorial's stem: zero-pad 3, 7x7 stride-2 convolution (with bias), BN, ReLU, 3x3 stride-2 max-pool without padding."
+    return nn.Sequential(ConvLayer(in_channels, out_channels, 7, stride=2, padding=3, bias=True), nn.MaxPool2d(3, stride=2))
+
+def keras_head(in_size):
+    "The Keras tutorial's head for `in_size` px inputs: a fixed 2x2 average pool, flatten, a dense layer, softmax."
+    flat = flatten_head(in_size, 'avg2')
+    def head(channels, n_out): return nn.Sequential(flat(channels, n_out), nn.Softmax(dim=1))
+    head.__name__ = f"keras_head({in_size})"
+    return head
+
+def glorot_(model:nn.Module) -> nn.Module:
+    "Keras' default initialisation: Glorot-uniform weights and zero biases for every convolution and dense layer."
+    for m in model.modules():
+        if isinstance(m, (nn.Conv2d, nn.Linear)):
+            nn.init.xavier_uniform_(m.weight)
+            if m.bias is not None: nn.init.zeros_(m.bias)
+    return model
+
+class Tf2Block(ResBlock):
+    "The TF2 CIFAR tutorial's block: conv -> ReLU -> BN, conv -> BN, add, ReLU; both convolutions with a bias (its blocks never need a projection)."
+    def conv(self, ni, nf, ks, stride, last=False):
+        return ConvLayer(ni, nf, ks, stride=stride, act_cls=None if last else nn.ReLU, bn_1st=False, bias=True)
+
+def tf2_stem(in_channels, out_channels):
+    "The TF2 CIFAR tutorial's stem: two unpadded 3x3 convolutions (32, then 64 channels) with ReLU, a 3x3 max-pool of stride 3."
+    return nn.Sequential(nn.Conv2d(in_channels, 32, 3), nn.ReLU(), nn.Conv2d(32, out_channels, 3), nn.ReLU(), nn.MaxPool2d(3))
+
+def tf2_head(channels, n_out):
+    "The TF2 CIFAR tutorial's head: an unpadded 3x3 convolution with ReLU, global average pooling, dense 256 + ReLU, dropout 0.5, dense + softmax."
+    return nn.Sequential(nn.Conv2d(channels, channels, 3), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+                         nn.Linear(channels, 256), nn.ReLU(), nn.Dropout(0.5), nn.Linear(256, n_out), nn.Softmax(dim=1))
+
+class Tf2Bottleneck(ResBlock):
+    "The TF2 ResNet-50...152 tutorial's bottleneck: its batch norms are created inside `call`, so they never learn a scale or shift and always use the batch's statistics; and the branch ends with a ReLU *before* the addition."
+    def conv(self, ni, nf, ks, stride, last=False):
+        return nn.Sequential(nn.Conv2d(ni, nf, ks, stride=stride, padding=ks // 2), nn.BatchNorm2d(nf, affine=False, track_running_stats=False), nn.ReLU())
+    def projection(self, ni, nf, stride, avg_down=False):
+        if ni == nf and stride == 1: return nn.Identity()
+        return ConvLayer(ni, nf, 1, stride=stride, act_cls=None, bias=True)
+    def zero_init_(self): raise ValueError("the TF2 tutorial's batch norms have no scale to zero: it creates them inside `call`")
+
+class KerasReluBnBlock(ReluBnBlock):
+    "`ReluBnBlock` with the bias Keras gives every convolution, and the Keras tutorial's shortcut: a bare strided 1x1 convolution."
+    def conv(self, ni, nf, ks, stride, last=False):
+        return super().conv(ni, nf, ks, stride, last) if last else ConvLayer(ni, nf, ks, stride=stride, bn_1st=False, bias=True)
+    def projection(self, ni, nf, stride, avg_down=False):
+        return nn.Identity() if ni == nf and stride == 1 else nn.Conv2d(ni, nf, 1, stride=stride)
+
+def relu_bn_stem(in_channels, out_channels):
+    "The Keras 2-5-5-2 tutorial's stem as far as its text shows it: a 3x3 convolution with bias, then ReLU and BN."
+    return ConvLayer(in_channels, out_channels, 3, bn_1st=False, bias=True)
+
+ARTICLES = {  # name: (the article, the `custom_resnet` arguments of its network as written, and a function applied after)
+    'fastai-resnet34': ("The ResNet Architecture (fastai/PyTorch, ResNet-34 from scratch on Imagenette)", {**ARCHS['resnet34'], **FASTAI_ARTICLE}),
+    'keras-resnet50': ("Keras identity and convolutional blocks, ResNet-50 for 64x64 images",
+                       dict(ARCHS['resnet50'], stem=keras_stem, block=KerasBottleneck, head=keras_head(64)), glorot_),
+    'keras-2552': ("Keras functional API: ResNet vs PlainNet on CIFAR-10",
+                   dict(layers=[2, 5, 5, 2], channels=[64, 128, 256, 512], stem=relu_bn_stem, block=KerasReluBnBlock)),
+    'tf2-10block': ("TF2: a 10-block ResNet vs a plain network on CIFAR-10 at 24 px",
+                    dict(layers=[10], channels=[64], stem=tf2_stem, block=Tf2Block, head=tf2_head)),
+    **{f'tf2-resnet{d}': ("TF2 subclassed ResNet-18 to 152 (the bottleneck networks)",
+                          dict(ARCHS[f'resnet{d}'], stem=pool_bn_stem, block=Tf2Bottleneck, head=softmax_head)) for d in (50, 101, 152)},
+}
+
+def article_net(name:str,  # A key of `ARTICLES`
+                n_out:int=10,  # Number of classes
+                residual:bool=True,  # False: the plain twin (the TF2 and Keras CIFAR tutorials compare against it)
+               ) -> ResNet:
+    "The network of an article this project grew from, as the article builds it, from our builder and the parts above."
+    if name not in ARTICLES: raise ValueError(f"unknown article network {name!r}: choose one of {', '.join(ARTICLES)}")
+    _, kwargs, *after = ARTICLES[name]
+    model = custom_resnet(**kwargs, n_out=n_out, residual=residual)
+    for f in after: f(model)
+    return model

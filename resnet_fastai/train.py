@@ -6,7 +6,7 @@ Docs: https://resnet-fastai.github.io/resnet-fastai/training.html.md"""
 
 # %% ../nbs/03_training.ipynb #bb0bdbf1
 from __future__ import annotations
-import os, random, tempfile, time
+import importlib, os, random, tempfile, time
 from functools import partial
 from contextlib import nullcontext
 from pathlib import Path
@@ -18,17 +18,19 @@ from fastcore.foundation import L
 from fastai.learner import Learner
 from fastai.callback.core import Callback
 from fastai.callback.schedule import fit_one_cycle, fine_tune, lr_find  # patches Learner
-from fastai.callback.channelslast import to_channelslast  # patches Learner
+from fastai.callback.channelslast import ChannelsLast
+from fastai.callback.fp16 import MixedPrecision
 from fastai.metrics import accuracy
 import fastai.vision.learner  # registers show_results / plot_top_losses for images
 from fastai.losses import CrossEntropyLossFlat, LabelSmoothingCrossEntropyFlat
-from fastai.torch_core import set_seed, rank_distrib, get_model
+from fastai.torch_core import set_seed, rank_distrib, get_model, default_device, to_float, trainable_params
 from .blocks import n_params
 from .models import ResNet, get_arch, load_torchvision_weights, resnet_split
 
 # %% auto #0
-__all__ = ['HEADLINE_MIME', 'make_learner', 'load_pretrained', 'trainable_fraction', 'CheckpointError', 'read_checkpoint',
-           'Checkpoint', 'train', 'load_model', 'compare', 'headline_bundle', 'headline', 'headlines', 'hardware']
+__all__ = ['PRECISIONS', 'HEADLINE_MIME', 'make_learner', 'CPUMixedPrecision', 'resolve_precision', 'precision_callbacks',
+           'hardware', 'load_pretrained', 'trainable_fraction', 'CheckpointError', 'read_checkpoint', 'Checkpoint',
+           'train', 'load_model', 'compare', 'headline_bundle', 'headline', 'headlines']
 
 # %% ../nbs/03_training.ipynb #d7b21f86
 def make_learner(dls,  # fastai DataLoaders; `dls.c` sets the number of outputs
@@ -36,20 +38,81 @@ def make_learner(dls,  # fastai DataLoaders; `dls.c` sets the number of outputs
                  out=None,  # Folder for checkpoints, metrics and plots (`Learner.path`)
                  label_smoothing:float=0.0,  # 0 for plain cross-entropy
                  pretrained=None,  # None, a torchvision state-dict file, or 'torchvision' to download ImageNet weights
+                 precision:str='fp32',  # fp32, bf16, fp16 or amp: see `precision_callbacks`
+                 channels_last:bool=False,  # Train in the channels-last memory layout (fastai's `ChannelsLast`)
+                 split:bool=True,  # Body and head as two parameter groups; False: one, as a `Learner` without a splitter (`freeze` then freezes nothing)
                  **arch_kwargs,  # Passed to `get_arch`, e.g. zero_bn=True or block=MyBlock
                 ) -> Learner:
-    "A `Learner` with our `arch`, accuracy, a body/head splitter and, on CUDA, mixed precision with channels_last."
+    "A `Learner` with our `arch`, accuracy, a body/head splitter, and the callbacks of `precision` on the data's device."
     model = get_arch(arch, dls.c, **arch_kwargs)
     if pretrained is not None: load_pretrained(model, arch, pretrained)
     loss = LabelSmoothingCrossEntropyFlat(eps=label_smoothing) if label_smoothing else CrossEntropyLossFlat()
-    learn = Learner(dls, model, loss_func=loss, metrics=accuracy, splitter=resnet_split,
-                    path=Path(out) if out else Path('.'), model_dir='.')
+    learn = Learner(dls, model, loss_func=loss, metrics=accuracy, splitter=resnet_split if split else trainable_params,
+                    path=Path(out) if out else Path('.'), model_dir='.',
+                    cbs=precision_callbacks(precision, channels_last, dls.device))
     plain = {k: v for k, v in arch_kwargs.items() if v is None or isinstance(v, (bool, int, float, str))}
-    custom = {k: getattr(v, '__name__', type(v).__name__) for k, v in arch_kwargs.items() if k not in plain}  # a stem, block or head of your own
+    custom = {k: _qualname(v) for k, v in arch_kwargs.items() if k not in plain}  # a stem, block or head: rebuilt by `load_model` if importable
     learn.meta = dict(arch=arch, n_out=int(dls.c), vocab=[str(v) for v in dls.vocab], arch_kwargs=plain, custom=custom,
-                      aug=getattr(dls, 'aug', 'light'))
-    if torch.cuda.is_available(): learn.to_channelslast()
+                      aug=getattr(dls, 'aug', 'light'), precision=resolve_precision(precision, dls.device),
+                      channels_last=channels_last, split=split, device=hardware(dls.device))
     return learn
+
+def _qualname(f): return f"{f.__module__}.{f.__qualname__}" if hasattr(f, '__qualname__') else type(f).__name__
+
+# %% ../nbs/03_training.ipynb #4eab4114
+class CPUMixedPrecision(Callback):
+    "bfloat16 autocast on the CPU (fastai's `MixedPrecision` autocasts for CUDA only); weights and optimiser stay float32."
+    order = 10
+    def __init__(self): self.autocast, self.active = torch.autocast('cpu', dtype=torch.bfloat16), False
+    def before_batch(self):
+        if not self.active: self.autocast.__enter__(); self.active = True
+    def after_pred(self): self.learn.pred = to_float(self.pred)
+    def after_loss(self): self._exit()
+    def after_batch(self): self._exit()
+    def after_fit(self): self._exit()
+    def _exit(self):
+        if self.active: self.autocast.__exit__(None, None, None); self.active = False
+
+PRECISIONS = ('fp32', 'bf16', 'fp16', 'amp')
+
+def resolve_precision(precision:str='fp32',  # fp32, bf16, fp16, or amp (fp16 on CUDA, bf16 on a CPU)
+                      device=None,  # Where the model trains (default: fastai's `default_device()`)
+                     ) -> str:
+    "The precision that runs on `device` for the request `precision`, or a one-line error naming what to ask for instead."
+    if precision not in PRECISIONS: raise ValueError(f"unknown precision {precision!r}: use one of {', '.join(PRECISIONS)}")
+    device = torch.device(device or default_device())
+    if device.type not in ('cpu', 'cuda'):
+        if precision == 'fp32': return precision
+        raise ValueError(f"mixed precision here runs on a CPU or a CUDA GPU, not on {device.type}: use fp32")
+    cuda = device.type == 'cuda'
+    if precision == 'amp': return 'fp16' if cuda else 'bf16'
+    if precision == 'fp16' and not cuda:
+        raise ValueError("fp16 mixed precision needs a CUDA GPU and this model trains on the CPU: use bf16 (or amp) or fp32")
+    if precision == 'bf16' and cuda and not torch.cuda.is_bf16_supported(including_emulation=False):
+        raise ValueError(f"the {torch.cuda.get_device_name(device)} has no native bfloat16: use fp16 (or amp) or fp32")
+    return precision
+
+def precision_callbacks(precision:str='fp32',  # fp32, bf16, fp16 or amp (see `resolve_precision`)
+                        channels_last:bool=False,  # Add fastai's `ChannelsLast`
+                        device=None,  # Where the model trains (default: fastai's `default_device()`)
+                       ) -> list:
+    "The fastai callbacks that train in `precision` on `device`: `MixedPrecision` on CUDA, `CPUMixedPrecision` on a CPU."
+    precision, device = resolve_precision(precision, device), torch.device(device or default_device())
+    cbs = [ChannelsLast()] if channels_last else []
+    if precision == 'fp32': return cbs
+    return cbs + [MixedPrecision(amp_mode=precision) if device.type == 'cuda' else CPUMixedPrecision()]
+
+
+def hardware(device=None,  # The device to name (default: fastai's `default_device()`, the GPU if there is one)
+            ) -> str:
+    "What `device` is, detected: the GPU's name, or the CPU's model and the threads PyTorch uses."
+    import platform
+    device = torch.device(device or default_device())
+    if device.type == 'cuda': return f"{torch.cuda.get_device_name(device)} GPU"
+    if device.type != 'cpu': return device.type
+    model = next((l.split(':', 1)[1].strip() for l in Path('/proc/cpuinfo').read_text().splitlines() if l.startswith('model name')), None) \
+        if Path('/proc/cpuinfo').exists() else None
+    return f"{model or platform.processor() or platform.machine()} CPU, {torch.get_num_threads()} threads"
 
 # %% ../nbs/03_training.ipynb #a3417411
 def load_pretrained(model:ResNet, arch:str, src) -> ResNet:
@@ -110,7 +173,7 @@ class Checkpoint(Callback):
         names, vals = self.recorder.metric_names[1:-1], self.recorder.log[1:-1]
         metrics = {n: float(v) for n, v in zip(names, vals) if v is not None}
         out = Path(self.learn.path)
-        phase = 'frozen' if self.opt.frozen_idx > 0 else 'unfrozen'
+        phase = getattr(self.learn, 'phase', 'frozen' if self.opt.frozen_idx > 0 else 'unfrozen')  # `train` says which phase it runs
         csv, row = out/'metrics.csv', dict(phase=phase, epoch=self.epoch, **metrics, time=self.recorder.log[-1])
         pd.DataFrame([row]).to_csv(csv, mode='a', header=not csv.exists(), index=False)
         meta = {**self.learn.meta, 'size': list(getattr(self, 'size', ()))}
@@ -135,6 +198,9 @@ def train(dls,  # DataLoaders to train on
           pretrained=None,  # See `load_pretrained`
           label_smoothing:float=0.1,
           cbs=None,  # Extra callbacks
+          precision:str='fp32',  # fp32, bf16, fp16 or amp (see `precision_callbacks`)
+          channels_last:bool=False,  # Train in the channels-last memory layout
+          split:bool=True,  # Body and head as two parameter groups (see `make_learner`)
           quiet:bool=False,  # No progress bar and no table of epochs (fastai's `learn.no_bar()` and `learn.no_logging()`)
           **arch_kwargs) -> Learner:
     "Train `arch` on `dls` like `Learner.fine_tune`, checkpointing every epoch into `out`; `resume=True` continues a run."
@@ -144,9 +210,10 @@ def train(dls,  # DataLoaders to train on
     if out is None:
         with tempfile.TemporaryDirectory() as tmp:
             return train(dls, arch, epochs=epochs, freeze_epochs=freeze_epochs, lr=lr, out=tmp, resume=resume, seed=seed,
-                         pretrained=pretrained, label_smoothing=label_smoothing, cbs=cbs, quiet=quiet, **arch_kwargs)
+                         pretrained=pretrained, label_smoothing=label_smoothing, cbs=cbs, quiet=quiet, precision=precision,
+                         channels_last=channels_last, split=split, **arch_kwargs)
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    learn = make_learner(dls, arch, out, label_smoothing, pretrained, **arch_kwargs)
+    learn = make_learner(dls, arch, out, label_smoothing, pretrained, precision, channels_last, split, **arch_kwargs)
     phase, start, opt_state = 'frozen', 0, None
     if resume:
         state = read_checkpoint(out/'last.pth')
@@ -167,10 +234,10 @@ def train(dls,  # DataLoaders to train on
             learn.fit_one_cycle(n, lr, start_epoch=start, cbs=cbs, **kwargs)
 
     if phase == 'frozen' and freeze_epochs > 0:
-        learn.freeze()
+        learn.freeze(); learn.phase = 'frozen'
         fit(freeze_epochs, slice(lr), pct_start=0.99)
         start = 0
-    learn.unfreeze()
+    learn.unfreeze(); learn.phase = 'unfrozen'
     if start < epochs: fit(epochs, slice(lr / 2 / lr_mult, lr / 2), pct_start=0.3, div=5.0)
     return learn
 
@@ -185,18 +252,29 @@ def _check_compatible(saved, now, fn):
     if (saved['arch'], saved['n_out']) != (now['arch'], now['n_out']):
         raise CheckpointError(f"{fn} holds a {saved['arch']} for {saved['n_out']} classes, but this run builds a {now['arch']} for "
                               f"{now['n_out']} classes: use --arch {saved['arch']} with the same data, or another --out folder")
+    parts = lambda m: {**m.get('arch_kwargs', {}), **m.get('custom', {})} or 'the standard parts'
+    if parts(saved) != parts(now):
+        raise CheckpointError(f"{fn} holds a {saved['arch']} built with {parts(saved)}, but this run builds one with {parts(now)}: "
+                              "resume with the same options, or use another --out folder")
 
 # %% ../nbs/03_training.ipynb #561c0479
 def load_model(fn) -> tuple[ResNet, dict]:
     "Rebuild the model saved in checkpoint `fn` (a file, or a run folder's `best.pth`); returns `(model in eval mode, meta)`."
     state = read_checkpoint(fn)
     meta = state['meta']
-    if meta.get('custom'):
-        raise CheckpointError(f"{fn} was trained with parts of your own ({meta['custom']}): rebuild that model in Python and "
-                              "load its weights with `model.load_state_dict(read_checkpoint(fn)['model'])`")
-    model = get_arch(meta['arch'], meta['n_out'], **meta.get('arch_kwargs', {}))
+    parts = {k: _import(v, fn) for k, v in meta.get('custom', {}).items()}  # stems, blocks, heads from a module, e.g. resnet_fastai.pitfalls
+    model = get_arch(meta['arch'], meta['n_out'], **meta.get('arch_kwargs', {}), **parts)
     model.load_state_dict(state['model'])
     return model.eval(), {**meta, 'metrics': state.get('metrics', {}), 'epoch': state.get('epoch')}
+
+def _import(name, fn):
+    "The stem, block or head `name` ('module.qualname') from this package, or the `CheckpointError` that says how to rebuild the model by hand."
+    mod, _, attr = name.rpartition('.')
+    if mod.split('.')[0] == 'resnet_fastai':  # a checkpoint may only name this package's parts: loading a file must not import or call anything else
+        try: return getattr(importlib.import_module(mod), attr)
+        except (ImportError, AttributeError): pass
+    raise CheckpointError(f"{fn} was trained with a part ({name}) that this package does not define: rebuild that model in Python "
+                          "and load its weights with `model.load_state_dict(read_checkpoint(fn)['model'])`")
 
 # %% ../nbs/03_training.ipynb #f09ecffe
 def _evaluate(learn, dl, cbs=None):
@@ -253,11 +331,3 @@ def headlines(nb_path) -> list[dict]:
     nb = json.loads(Path(nb_path).read_text())
     return [dict(notebook=Path(nb_path).stem, **o['data'][HEADLINE_MIME])
             for c in nb['cells'] for o in c.get('outputs', []) if HEADLINE_MIME in o.get('data', {})]
-
-def hardware() -> str:
-    "What this process computes on, detected: the GPU's name, or the CPU's model and the threads PyTorch uses."
-    import platform
-    if torch.cuda.is_available(): return f"{torch.cuda.get_device_name()} GPU"
-    model = next((l.split(':', 1)[1].strip() for l in Path('/proc/cpuinfo').read_text().splitlines() if l.startswith('model name')), None) \
-        if Path('/proc/cpuinfo').exists() else None
-    return f"{model or platform.processor() or platform.machine()} CPU, {torch.get_num_threads()} threads"

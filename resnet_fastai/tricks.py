@@ -54,7 +54,7 @@ def ablate(dls,  # DataLoaders shared by every run; `train` re-seeds their shuff
            arch:str='resnet18',  # Architecture name from `ARCHS`
            lr:float=8e-3,  # Passed to `train` (its one-cycle schedule peaks at half of it)
            label_smoothing:float=0.1,  # Passed to `train`
-           cbs=None,  # Extra callbacks for every run, e.g. `preset_callbacks('bf16')`
+           cbs=None,  # Extra callbacks for every run, e.g. `precision_callbacks('amp', channels_last=True)`
            size:int=64,  # Input size in pixels at which the MACs are counted
            verbose:bool=True,  # Print one line per finished run (`compare`'s)
           ) -> pd.DataFrame:
