@@ -242,7 +242,8 @@ def train(dls,  # DataLoaders to train on
     return learn
 
 def _load_opt_state(learn, sd):
-    "Load a saved optimizer state into `learn.opt`, its tensors on the device of the parameters they belong to."
+    "Load a saved optimizer state into `learn.opt`, its tensors on the device the batches are on, with the model."
+    learn.model.to(learn.dls.device)  # fastai moves the model only when `fit` starts: its state must not stay behind on the CPU
     learn.opt.load_state_dict(sd)
     for p, st in learn.opt.state.items():
         for k, v in st.items():

@@ -9,11 +9,15 @@ Colab.
                                                    # editable) the way the Colab install line installs it
     python tools/gpu_check.py --only 00 03 --no-cli
     python tools/gpu_check.py --markdown docs.md   # also write the table as Markdown (device, date, each line)
+    python tools/gpu_check.py --log out.log        # also keep every item's whole output in one file
+    python tools/gpu_check.py --jobs 4             # four items at a time (a GPU machine with many cores); the CLI
+                                                   # items stay in order, one after another
 
 Datasets come from `$RESNET_FASTAI_DATA` (e.g. `../shared/data` unpacked); the exit code is 1 if anything failed.
 """
 from __future__ import annotations
 import argparse, datetime, os, shlex, shutil, subprocess, sys, tempfile, time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,7 +38,7 @@ def device_name(env: dict) -> str:
 
 
 def run(cmd, cwd, env, timeout) -> tuple[bool, float, str]:
-    "Run `cmd`; (passed, seconds, the last lines of its output)."
+    "Run `cmd`; (passed, seconds, its output)."
     t0 = time.time()
     try:
         p = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
@@ -42,7 +46,7 @@ def run(cmd, cwd, env, timeout) -> tuple[bool, float, str]:
     except subprocess.TimeoutExpired as e:
         text = lambda b: (b.decode(errors='replace') if isinstance(b, bytes) else b or '')
         ok, out = False, f"timed out after {timeout} s\n{text(e.stdout)[-2000:]}{text(e.stderr)[-2000:]}"
-    return ok, time.time() - t0, '\n'.join(out.strip().splitlines()[-15:])
+    return ok, time.time() - t0, out.strip()
 
 
 def install_outside(work: Path, env: dict) -> dict:
@@ -63,6 +67,8 @@ def main(argv=None) -> int:
     ap.add_argument('--no-cli', action='store_true', help="skip the command-line checks")
     ap.add_argument('--timeout', type=int, default=1200, help="seconds allowed per item")
     ap.add_argument('--markdown', help="also write the table to this Markdown file")
+    ap.add_argument('--log', help="also write every item's whole output to this file")
+    ap.add_argument('--jobs', type=int, default=1, help="items run at a time, each with its share of the CPU threads (default 1)")
     args = ap.parse_args(argv)
     env = {**os.environ, 'IN_TEST': '1', 'PYTHONWARNINGS': 'ignore'}
     nbs = sorted(p for p in (ROOT/'nbs').glob('*.ipynb') if not args.only or any(p.name.startswith(o) for o in args.only))
@@ -80,28 +86,39 @@ def main(argv=None) -> int:
             if not where.startswith(str(work)): raise SystemExit(f"the package was imported from {where}, not from the copy in {work}")
         device = device_name(env)
         print(f"device: {device}", flush=True)
-        checks = [(f"notebook {p.name}", [sys.executable, '-c', RUN_NB, str(p)], p.parent) for p in nbs]
+        groups = [[(f"notebook {p.name}", [sys.executable, '-c', RUN_NB, str(p)], p.parent)] for p in nbs]
         if not args.no_cli:
             run_dir, cli = work/'cli-run', ['resnet-fastai']
             digits = f'$({shlex.quote(sys.executable)} -c "from resnet_fastai.data import digits_path; print(digits_path()[0])")'
-            checks += [
+            groups.append([  # one group: each item needs the one before it
                 ("cli train (digits, 1 epoch)", [*cli, 'train', '--epochs', '1', '--n-per-class', '30', '--out', str(run_dir)], work),
                 ("cli evaluate", ['bash', '-c', f'resnet-fastai evaluate "{digits}" --checkpoint {run_dir} --n-per-class 10'], work),
                 ("cli predict", ['bash', '-c', f'resnet-fastai predict "$(ls -d "{digits}"/val/3/* | head -1)" --checkpoint {run_dir}'], work),
-                ("cli bench --quick", [*cli, 'bench', '--quick', '--no-data'], work),
-            ]
-        for name, cmd, cwd in checks:
-            ok, secs, tail = run(cmd, cwd, env, args.timeout)
-            rows.append((name, ok, secs))
-            print(f"{'passed' if ok else 'FAILED'}  {secs:7.1f} s  {name}  [{device}]", flush=True)
-            if not ok: print('    ' + tail.replace('\n', '\n    '), flush=True)
+                ("cli bench --quick", [*cli, 'bench', '--quick', '--no-data'], work)])
+        if args.jobs > 1:  # share the cores: each process gets its part of the threads instead of all of them
+            env = {**env, 'OMP_NUM_THREADS': str(max(1, (os.cpu_count() or 1) // args.jobs))}
+        def run_group(group):
+            out = []
+            for name, cmd, cwd in group:
+                ok, secs, text = run(cmd, cwd, env, args.timeout)
+                out.append((name, ok, secs))
+                print(f"{'passed' if ok else 'FAILED'}  {secs:7.1f} s  {name}  [{device}]", flush=True)
+                if not ok: print('    ' + '\n    '.join(text.splitlines()[-25:]), flush=True)
+                if args.log:
+                    with open(args.log, 'a') as f: f.write(f"===== {name}: {'passed' if ok else 'FAILED'}, {secs:.1f} s\n{text}\n\n")
+            return out
+        t0 = time.time()
+        with ThreadPoolExecutor(max(1, args.jobs)) as pool:
+            for out in pool.map(run_group, groups): rows += out
+        wall = time.time() - t0
     finally:
         shutil.rmtree(work, ignore_errors=True)
     failed = [r for r in rows if not r[1]]
-    print(f"{len(rows) - len(failed)} passed, {len(failed)} failed, {sum(r[2] for r in rows) / 60:.1f} min on {device}")
+    print(f"{len(rows) - len(failed)} passed, {len(failed)} failed, {wall / 60:.1f} min ({args.jobs} at a time) on {device}")
     if args.markdown:
         lines = [f"Run on **{device}**, {datetime.date.today().isoformat()}"
-                 + (" (notebooks outside the clone)" if args.outside_clone else "") + ":", "",
+                 + (" (notebooks outside the clone)" if args.outside_clone else "")
+                 + f", {args.jobs} item{'s' if args.jobs > 1 else ''} at a time, {wall / 60:.1f} min in all:", "",
                  "| item | result | seconds |", "|---|---|---|"] + [f"| {n} | {'passed' if ok else 'FAILED'} | {s:.0f} |" for n, ok, s in rows]
         Path(args.markdown).write_text('\n'.join(lines) + '\n')
     return 1 if failed else 0
