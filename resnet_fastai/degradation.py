@@ -99,7 +99,7 @@ def fit_plain(dls,  # `DataLoaders` to train on
               epochs:int,  # Epochs of `fit_one_cycle`
               lr:float=3e-3,  # Peak learning rate of the one-cycle schedule (fastai's default Adam)
               seed:int=42,  # Fixes the initialisation and the order of the batches
-              cbs=None,  # Callbacks, e.g. `precision_callbacks('bf16')`; each run gets its own copy
+              cbs=None,  # Callbacks, e.g. `precision_callbacks('amp')`; each run gets its own copy
               snapshot_at:int|None=None,  # Also keep the weights after this many steps (`Snapshot`)
              ) -> Learner:
     "Train `model()` with `fit_one_cycle`, recording the error on the training batches and on the validation set every epoch."
@@ -117,10 +117,10 @@ def grad_norms(model:nn.Module,  # The network; not modified (a copy is used)
                yb:torch.Tensor,  # Their targets
                loss_func=F.cross_entropy,  # Called as `loss_func(model(xb), yb)`
               ) -> pd.Series:
-    "L2 norm of the loss gradient of every `nn.Conv2d` weight, in forward order, after one backward pass in training mode (float32)."
-    m = copy.deepcopy(model).float().train()
-    m.zero_grad()
+    "L2 norm of the loss gradient of every `nn.Conv2d` weight, in forward order, after one backward pass in training mode (float32, on the batch's device)."
     xb, yb = torch.as_tensor(xb).as_subclass(torch.Tensor).float(), torch.as_tensor(yb).as_subclass(torch.Tensor)  # plain tensors, as fastai feeds the model
+    m = copy.deepcopy(model).float().train().to(xb.device)  # the copy goes where the batch is
+    m.zero_grad()
     convs = [(n, mod) for n, mod in m.named_modules() if isinstance(mod, nn.Conv2d)]
     if not convs: raise ValueError(f"grad_norms measures nn.Conv2d weights and {type(model).__name__} has none: pass a convolutional network")
     loss_func(m(xb), yb).backward()
