@@ -30,7 +30,7 @@ from .models import ResNet, get_arch, load_torchvision_weights, resnet_split
 # %% auto #0
 __all__ = ['PRECISIONS', 'HEADLINE_MIME', 'make_learner', 'CPUMixedPrecision', 'resolve_precision', 'precision_callbacks',
            'hardware', 'load_pretrained', 'trainable_fraction', 'CheckpointError', 'read_checkpoint', 'Checkpoint',
-           'train', 'load_model', 'compare', 'headline_bundle', 'headline', 'headlines']
+           'train', 'load_model', 'compare', 'clear_gap', 'points', 'headline_bundle', 'headline', 'headlines']
 
 # %% ../nbs/03_training.ipynb #d7b21f86
 def make_learner(dls,  # fastai DataLoaders; `dls.c` sets the number of outputs
@@ -309,6 +309,18 @@ def compare(dls,  # DataLoaders every run trains on
             if learners is not None: learners[name, seed] = learn
             if verbose: print(f"{name:<28} seed {seed}: " + ', '.join(f"{c} {rows[-1][c]:.4g}" for c in cols) + f" in {run['seconds']:.0f} s")
     return pd.DataFrame(rows)
+
+# %% ../nbs/03_training.ipynb #ac78cf61
+def clear_gap(diff) -> bool:
+    "True if the per-seed differences `diff` (a Series or list) have one sign in every seed and a mean beyond twice their standard deviation."
+    diff = pd.Series(diff, dtype=float)
+    if len(diff) < 2: raise ValueError(f"{len(diff)} seed(s): the seed noise needs at least two (three or more to trust it)")
+    return bool(((diff > 0).all() or (diff < 0).all()) and abs(diff.mean()) > 2 * diff.std())
+
+def points(diff) -> str:
+    "Per-seed differences of two rates as text: mean ± standard deviation, in percentage points."
+    diff = pd.Series(diff, dtype=float)
+    return f"{diff.mean() * 100:+.1f} ± {diff.std() * 100:.1f} points"
 
 # %% ../nbs/03_training.ipynb #435917ea
 HEADLINE_MIME = 'application/vnd.resnet-fastai.headline+json'
