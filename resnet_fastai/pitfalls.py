@@ -19,9 +19,9 @@ from .train import compare
 
 # %% auto #0
 __all__ = ['PITFALLS', 'FASTAI_ARTICLE', 'ARTICLES', 'pool_bn_stem', 'unpadded_stem', 'ChannelStrideBlock', 'ReluBnBlock',
-           'softmax_head', 'pitfall_kwargs', 'describe', 'pitfall_model', 'article_stem', 'ArticleBlock',
-           'pitfall_table', 'KerasBottleneck', 'keras_stem', 'keras_head', 'glorot_', 'Tf2Block', 'tf2_stem',
-           'tf2_head', 'Tf2Bottleneck', 'KerasReluBnBlock', 'relu_bn_stem', 'article_net']
+           'ReluBnOrderBlock', 'softmax_head', 'pitfall_kwargs', 'describe', 'pitfall_model', 'article_stem',
+           'ArticleBlock', 'pitfall_table', 'KerasBottleneck', 'keras_stem', 'keras_head', 'glorot_', 'Tf2Block',
+           'tf2_stem', 'tf2_head', 'Tf2Bottleneck', 'KerasReluBnBlock', 'relu_bn_stem', 'article_net']
 
 # %% ../nbs/06_pitfalls.ipynb #70d69103
 def pool_bn_stem(in_channels, out_channels):
@@ -47,6 +47,12 @@ class ReluBnBlock(ResBlock):
     def after_add(self, nf): return nn.Sequential(nn.ReLU(inplace=True), nn.BatchNorm2d(nf))
     def zero_init_(self): nn.init.zeros_(self.convs[-1][0].weight); nn.init.zeros_(self.convs[-1][0].bias)
 
+class ReluBnOrderBlock(ResBlock):
+    "Only the order changed: the branch's first convolution is conv -> ReLU -> BN; everything else as in `ResBlock`."
+    def conv(self, ni, nf, ks, stride, last=False):
+        if last: return super().conv(ni, nf, ks, stride, last=True)  # conv -> BN, no activation before the addition: nothing to swap
+        return ConvLayer(ni, nf, ks, stride=stride, bn_1st=False)
+
 def softmax_head(channels, n_out):
     "`avg_head` then a softmax: right before Keras' `categorical_crossentropy`, wrong before PyTorch's cross-entropy."
     head = avg_head(channels, n_out)
@@ -59,7 +65,8 @@ PITFALLS = {
     'BN after the max-pool': dict(stem=pool_bn_stem),
     'stem without ReLU or padding': dict(stem=unpadded_stem),
     'stride from a channel change': dict(block=ChannelStrideBlock),
-    'ReLU before BN': dict(block=ReluBnBlock),
+    'ReLU before BN only': dict(block=ReluBnOrderBlock),
+    'Keras block (ReLU before BN)': dict(block=ReluBnBlock),
     'fixed 2x2 average-pool head': dict(head=partial(flatten_head, pool='avg2')),  # built for the training size by `pitfall_kwargs`
     'softmax + cross-entropy': dict(head=softmax_head),
 }
@@ -106,21 +113,21 @@ def pitfall_table(dls,  # DataLoaders to train on; `dls.valid` gives the validat
                   arch:str='resnet18',  # The architecture of `ARCHS` the mistakes are applied to
                   epochs:int=2,  # One-cycle epochs for each configuration
                   lr:float=8e-3,  # `lr` of `train` (the one-cycle peak is half of it)
-                  seed:int=0,  # One seed for every configuration: same batches, same initialisation where shapes agree
+                  seeds:tuple=(0,),  # One run per configuration and seed; a seed fixes the batches and the initialisation where shapes agree
                   test_dls=None,  # DataLoaders at another image size; each trained model is also evaluated on `test_dls.valid`
                   cbs=None,  # Extra callbacks for training and evaluation, e.g. `precision_callbacks('amp', channels_last=True)`
                  ) -> pd.DataFrame:
-    "`compare` the mistakes `names` (plain cross-entropy, same seed); one row per configuration with its accuracy and whether it trains."
+    "`compare` the mistakes `names` (plain cross-entropy) over `seeds`; one row per configuration and seed: its accuracy and whether it trains."
     names = list(PITFALLS) if names is None else list(names)
     size = dls.valid.one_batch()[0].shape[-1]
     configs = {n: pitfall_kwargs(n, size) for n in names}  # unknown names fail before any training
-    runs = compare(dls, configs, seeds=(seed,), test_dls=test_dls, arch=arch, epochs=epochs, lr=lr, label_smoothing=0.0, cbs=cbs, verbose=False)
-    last = runs.groupby('name', sort=False).last().reset_index()
-    df = pd.DataFrame(dict(mistake=last['name'], arch=arch, configuration=[describe(configs[n]) for n in last['name']],
+    runs = compare(dls, configs, seeds=seeds, test_dls=test_dls, arch=arch, epochs=epochs, lr=lr, label_smoothing=0.0, cbs=cbs, verbose=False)
+    last = runs.groupby(['name', 'seed'], sort=False).last().reset_index()
+    df = pd.DataFrame(dict(mistake=last['name'], seed=last['seed'], arch=arch, configuration=[describe(configs[n]) for n in last['name']],
                            parameters=last.params, train_loss=last.train_loss, accuracy=last.accuracy,
                            trains=last.accuracy > 2 / dls.c, seconds=last.seconds))
     if test_dls is not None: df['test_accuracy'], df['test_error'] = last.test_accuracy, last.test_error
-    df.attrs = dict(size=int(size), test_size=test_dls and int(test_dls.valid.one_batch()[0].shape[-1]), epochs=epochs, seed=seed,
+    df.attrs = dict(size=int(size), test_size=test_dls and int(test_dls.valid.one_batch()[0].shape[-1]), epochs=epochs, seeds=tuple(seeds),
                     train_images=len(dls.train_ds), valid_images=len(dls.valid_ds))
     return df
 

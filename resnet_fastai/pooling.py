@@ -17,7 +17,7 @@ from .models import ResNet
 from .data import imagenette_path, imagenette_label, image_dls
 
 # %% auto #0
-__all__ = ['FlattenHead', 'flatten_head', 'accuracy_by_size', 'class_activation_maps', 'show_cams']
+__all__ = ['FlattenHead', 'flatten_head', 'accuracy_by_size', 'onto_grid', 'class_activation_maps', 'show_cams']
 
 # %% ../nbs/04_pooling.ipynb #d29c121e
 class FlattenHead(nn.Sequential):
@@ -59,8 +59,9 @@ def accuracy_by_size(model:ResNet,  # A trained classifier for Imagenette's 10 c
                      path=None,  # Imagenette folder (default: `$RESNET_FASTAI_DATA` or fastai's download)
                      bs:int=64,  # Batch size for evaluation
                      n_per_class:int|None=None,  # Only the first images of each class (for quick tests)
+                     batch_tfm=None,  # Applied to every normalised batch before the model, e.g. a crop (`onto_grid`)
                     ) -> pd.DataFrame:
-    "Top-1 accuracy of `model` on Imagenette's validation split at each test size in `sizes`."
+    "Top-1 and top-5 accuracy of `model` on Imagenette's validation split at each test size in `sizes`."
     path, valid_name = imagenette_path(path)
     device = next(model.parameters()).device
     model.eval()
@@ -69,11 +70,29 @@ def accuracy_by_size(model:ResNet,  # A trained classifier for Imagenette's 10 c
         dls = image_dls(path, valid_name, get_y=imagenette_label, size=size, bs=bs, n_per_class=n_per_class, verify=False, device=device)
         if vocab is not None and list(dls.vocab) != list(vocab):
             raise ValueError(f"the model's classes {list(vocab)} do not match the dataset's {list(dls.vocab)}")
-        correct = total = 0
+        correct = top5 = total = 0
         for xb, yb in dls.valid:
-            correct += (model(xb).argmax(1) == yb).sum().item(); total += len(yb)
-        rows.append(dict(test_size=size, accuracy=correct / total, images=total))
+            if batch_tfm is not None: xb = batch_tfm(xb)
+            out = model(xb)
+            correct += (out.argmax(1) == yb).sum().item(); total += len(yb)
+            top5 += (out.topk(min(5, out.shape[1]), dim=1).indices == yb[:, None]).any(1).sum().item()
+        rows.append(dict(test_size=size, accuracy=correct / total, top5_accuracy=top5 / total, images=total))
     return pd.DataFrame(rows)
+
+# %% ../nbs/04_pooling.ipynb #ee462eca
+def onto_grid(how:str,  # 'crop': centre crop down to a multiple of `step`; 'pad': zero border up to one
+              step:int=32,  # The network's total stride
+             ):
+    "A batch transform for `accuracy_by_size` that moves square images onto the `step` px grid without resizing them."
+    if how not in ('crop', 'pad'): raise ValueError(f"unknown how {how!r}: use 'crop' or 'pad'")
+    def tfm(xb):
+        s = xb.shape[-1]
+        if how == 'crop':
+            g = s // step * step; o = (s - g) // 2
+            return xb[..., o:o + g, o:o + g]
+        p = -(-s // step) * step - s
+        return F.pad(xb, (p // 2, p - p // 2, p // 2, p - p // 2))
+    return tfm
 
 # %% ../nbs/04_pooling.ipynb #23e767bf
 def class_activation_maps(model:ResNet,  # A ResNet with the global-average-pooling head (`avg_head`)
@@ -90,16 +109,28 @@ def class_activation_maps(model:ResNet,  # A ResNet with the global-average-pool
 def show_cams(model:ResNet,  # A ResNet with a global-average-pooling head
               dls,  # DataLoaders whose validation set the images come from
               xb:torch.Tensor,  # A batch of validation images from `dls`
-              n:int=4,  # How many images to show
-              alpha:float=0.5):  # Opacity of the map over the photo
-    "Each of the first `n` images with the class activation map of its predicted class laid over it."
+              yb:torch.Tensor|None=None,  # Their true classes: a wrong prediction's title names it, in red
+              n:int=8,  # How many images to show
+              cols:int=4,  # Images per row
+              alpha:float=0.55,  # Opacity of the map over the photo
+              dpi:int=60,  # Resolution of the figure (a saved figure of photos stays small)
+             ):
+    "The first `n` images, each with the class activation map of its predicted class over it, every map on one colour scale."
     import matplotlib.pyplot as plt
     from fastai.torch_core import TensorImage
-    with torch.no_grad(): cams = class_activation_maps(model, xb[:n]); preds = cams.mean((2, 3)).argmax(1)
+    n = min(n, len(xb))
+    with torch.no_grad(): cams = class_activation_maps(model, xb[:n]); probs = cams.mean((2, 3)).softmax(1)
+    preds = probs.argmax(1)
+    maps = cams[torch.arange(n), preds]  # the predicted class's map for each image
+    vmin, vmax = maps.min().item(), maps.max().item()  # one colour scale for all of them
     imgs = dls.valid.decode((TensorImage(xb[:n]),))[0]
-    fig, axs = plt.subplots(1, n, figsize=(3 * n, 3.2), dpi=80)
-    for ax, img, cam, p in zip(np.atleast_1d(axs), imgs, cams, preds):
-        heat = F.interpolate(cam[p][None, None], size=img.shape[-2:], mode='bilinear', align_corners=False)[0, 0]
-        ax.imshow(img.permute(1, 2, 0).cpu().numpy()); ax.imshow(heat.cpu().numpy(), cmap="jet", alpha=alpha)
-        ax.set_title(dls.vocab[int(p)]); ax.axis('off')
+    fig, axs = plt.subplots(math.ceil(n / cols), cols, figsize=(2.1 * cols, 2.4 * math.ceil(n / cols)), dpi=dpi, squeeze=False)
+    for ax in axs.flat: ax.axis('off')
+    for i, ax in enumerate(axs.flat[:n]):
+        heat = F.interpolate(maps[i][None, None], size=imgs[i].shape[-2:], mode='bilinear', align_corners=False)[0, 0]
+        ax.imshow(imgs[i].permute(1, 2, 0).cpu().numpy())
+        im = ax.imshow(heat.cpu().numpy(), cmap='magma', alpha=alpha, vmin=vmin, vmax=vmax)
+        p, wrong = int(preds[i]), yb is not None and int(yb[i]) != int(preds[i])
+        ax.set_title(f"{dls.vocab[p]} {probs[i, p]:.0%}" + (f"\n(true: {dls.vocab[int(yb[i])]})" if wrong else ''), fontsize=9, color='C3' if wrong else 'k')
+    fig.colorbar(im, ax=axs, shrink=0.7, label="predicted class's score per position")
     return fig

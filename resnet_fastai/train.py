@@ -30,7 +30,7 @@ from .models import ResNet, get_arch, load_torchvision_weights, resnet_split
 # %% auto #0
 __all__ = ['PRECISIONS', 'HEADLINE_MIME', 'make_learner', 'CPUMixedPrecision', 'resolve_precision', 'precision_callbacks',
            'hardware', 'load_pretrained', 'trainable_fraction', 'CheckpointError', 'read_checkpoint', 'Checkpoint',
-           'train', 'load_model', 'compare', 'clear_gap', 'points', 'headline_bundle', 'headline', 'headlines']
+           'train', 'load_model', 'compare', 'clear_gap', 'points', 'claim', 'headline_bundle', 'headline', 'headlines']
 
 # %% ../nbs/03_train.ipynb #d7b21f86
 def make_learner(dls,  # fastai DataLoaders; `dls.c` sets the number of outputs
@@ -321,6 +321,13 @@ def points(diff) -> str:
     "Per-seed differences of two rates as text: mean ± standard deviation, in percentage points."
     diff = pd.Series(diff, dtype=float)
     return f"{diff.mean() * 100:+.1f} ± {diff.std() * 100:.1f} points"
+
+# %% ../nbs/03_train.ipynb #a10d238b
+def claim(holds:bool, # The condition the prose states, computed from the run
+          what:str    # The sentence it checks, shown if it fails
+         ):
+    "Assert a claim the prose makes; under `nbdev-test` (the `IN_TEST` environment variable) the budget is too small for it, so there it is only computed."
+    if not os.environ.get('IN_TEST'): assert holds, what
 
 # %% ../nbs/03_train.ipynb #435917ea
 HEADLINE_MIME = 'application/vnd.resnet-fastai.headline+json'

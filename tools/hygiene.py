@@ -11,10 +11,11 @@ Checked in every notebook:
 - no leftover progress bars: empty HTML outputs (what a finished fastai progress bar leaves: `<div></div>` or nothing,
   which the site would show as an empty block or a stray `<div></div>`) and stdout outputs that hold nothing but
   fastprogress's text bars (what a bar prints outside a notebook front end); `--fix` drops them;
-- no photos from the datasets: Imagenette comes from ImageNet (research use only) and neither it nor CIFAR-10 may be
-  stored in this repository, not even as a notebook output. A cell that shows dataset images (`show_batch`,
-  `plot_top_losses`, `show_results`, a class activation map) carries the line `PHOTO_MARK` and its image outputs
-  are stripped by `--fix` before committing. Images of the bundled scikit-learn digits are allowed.
+- dataset photos only as small figures: a figure that shows a few dataset images (`show_batch`, top losses, class
+  activation maps over the photo) may stay in a saved output, within the PNG limits above, as in any fastai
+  notebook; image files from the datasets never enter the repository (`python tools/hygiene.py` also lists any
+  image file tracked by git). A cell that carries the line `PHOTO_MARK` keeps its photos out of the repository
+  altogether: `--fix` strips its image outputs, and a stored one is a problem.
 
 `nbs/index.ipynb` runs `problems` for every notebook in `nbdev-test`.
 """
@@ -27,7 +28,6 @@ from colab import notebooks  # the same list of notebooks the Colab check walks
 
 ROOT = Path(__file__).resolve().parents[1]
 PHOTO_MARK = '# dataset photos: shown when you run it, never stored in the repository'
-PHOTO_CALLS = re.compile(r'(?<!def )\b(show_batch|plot_top_losses|show_results|show_cam|show_cams)\s*\(')
 TEXT_BAR = re.compile(r'^\s*█?\s*(\|[█-]+\|\s*[\d.]+% \[\d+/\d+[^\]]*\])?\s*█?\s*$')  # one state of a text progress bar
 ABS_PATH = re.compile(r'(?<![\w.~-])(?:/tmp|/home|/root|/work|/Users|/private/var|/content|/mnt|/opt)/|[A-Za-z]:\\\\?(?:Users|Windows)\\')
 MAX_IMAGE_BYTES, MAX_IMAGE_SIDE, MAX_NB_BYTES = 250_000, 2000, 2_000_000
@@ -58,8 +58,6 @@ def problems(nb_path: Path) -> list[str]:
         if c['cell_type'] != 'code': continue
         src, where = ''.join(c['source']), f"{name} cell {i}"
         photo_cell = PHOTO_MARK in src
-        if PHOTO_CALLS.search(src) and not photo_cell and 'digits' not in src:
-            out.append(f"{where}: shows dataset images ({PHOTO_CALLS.search(src).group(1)}) without the line {PHOTO_MARK!r}")
         for o in c.get('outputs', []):
             if _empty_html(o) or o.get('name') == 'stdout' and _bars(o):
                 out.append(f"{where}: a leftover progress bar (empty HTML or text bars): run `python tools/hygiene.py --fix`")
@@ -115,6 +113,16 @@ def strip_empty(nb_path: Path) -> int:
     return n
 
 
+IMAGE_FILE = re.compile(r'\.(jpe?g|png|gif|bmp|webp|tiff?)$', re.I)
+
+def tracked_images(root: Path = ROOT) -> list[str]:
+    "Image files tracked by git: dataset images must never be committed (figures live in notebook outputs)"
+    import subprocess
+    try: files = subprocess.run(['git', 'ls-files'], cwd=root, capture_output=True, text=True, check=True).stdout.splitlines()
+    except (OSError, subprocess.CalledProcessError): return []  # not a git clone: nothing to check
+    return [f"{f}: an image file in the repository (dataset images must never be committed)" for f in files if IMAGE_FILE.search(f)]
+
+
 def strip_photos(nb_path: Path) -> int:
     "Drop image outputs from the cells marked with `PHOTO_MARK`; returns how many were dropped"
     nb, n = json.loads(nb_path.read_text()), 0
@@ -133,6 +141,6 @@ if __name__ == '__main__':
         for p in nbs:
             if (n := strip_photos(p)): print(f"{p.name}: stripped {n} dataset-photo output(s)")
             if (n := strip_empty(p)): print(f"{p.name}: dropped {n} leftover progress bar output(s)")
-    found = [msg for p in nbs for msg in problems(p)]
+    found = [msg for p in nbs for msg in problems(p)] + tracked_images()
     print('\n'.join(found) if found else f"{len(nbs)} notebooks clean")
     sys.exit(1 if found else 0)
