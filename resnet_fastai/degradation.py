@@ -1,4 +1,4 @@
-"""Deeper plain networks train *worse*, not just generalise worse: plain-20/56 against ResNet-20/56 on CIFAR-10 (He et al. 2015, Fig. 6), the two tutorial networks with their plain twins, and the gradient norms of every layer, measured.
+"""Deeper plain networks train *worse*, not just generalise worse: plain-20/56 against ResNet-20/56 on CIFAR-10 (He et al. 2015, Fig. 6), the two tutorial networks with their plain twins, the gradient norms of every layer and slices of the loss surface around the trained networks, measured.
 
 Docs: https://resnet-fastai.github.io/resnet-fastai/degradation.html.md"""
 
@@ -26,7 +26,8 @@ from fastai.vision.augment import CropPad
 from .data import find_dataset, decode_images
 
 # %% auto #0
-__all__ = ['CIFAR_STATS', 'CROPS', 'PadCropFlip', 'cifar_subset_dls', 'Snapshot', 'error', 'fit_plain', 'grad_norms']
+__all__ = ['CIFAR_STATS', 'CROPS', 'PadCropFlip', 'cifar_subset_dls', 'Snapshot', 'error', 'fit_plain', 'grad_norms',
+           'filter_direction', 'losses_at']
 
 # %% ../nbs/05_degradation.ipynb #be67759f
 class PadCropFlip(Transform):
@@ -125,3 +126,41 @@ def grad_norms(model:nn.Module,  # The network; not modified (a copy is used)
     if not convs: raise ValueError(f"grad_norms measures nn.Conv2d weights and {type(model).__name__} has none: pass a convolutional network")
     loss_func(m(xb), yb).backward()
     return pd.Series({n: mod.weight.grad.norm().item() for n, mod in convs if mod.weight.grad is not None}, name='grad_norm')
+
+# %% ../nbs/05_degradation.ipynb #0f557a59
+def filter_direction(model:nn.Module,  # The trained network the direction is for
+                     seed:int=0,  # Fixes the random direction
+                    ) -> list:
+    "A random direction in `model`'s weight space, one tensor per parameter, each filter scaled to the norm of the weights' filter (Li et al. 2018); zero for biases and batch norm."
+    g, out = torch.Generator().manual_seed(seed), []
+    for p in model.parameters():
+        w = p.detach().float().cpu()
+        if w.dim() <= 1: out.append(torch.zeros_like(w)); continue  # biases and batch-norm scales and shifts stay put
+        d, dims = torch.randn(w.shape, generator=g), tuple(range(1, w.dim()))
+        norm = lambda t: torch.linalg.vector_norm(t, dim=dims, keepdim=True)
+        out.append(d * norm(w) / norm(d).clamp_min(1e-12))
+    return out
+
+# %% ../nbs/05_degradation.ipynb #181212e0
+@torch.no_grad()
+def losses_at(model:nn.Module,  # The trained network; not modified (a copy is moved)
+              directions:list,  # One or two directions from `filter_direction`
+              coords:list,  # One point per entry: the step along each direction, e.g. [-1, 0, 1] or [(0, 0), (0.5, -0.5)]
+              xb:torch.Tensor,  # Images the loss is averaged over, as the model takes them
+              yb:torch.Tensor,  # Their targets
+              bs:int=256,  # Images per forward pass
+             ) -> list:
+    "Mean cross-entropy of `model` in evaluation mode on (`xb`, `yb`) at the weights θ + Σ c_k·d_k, for every point c of `coords` (on the batch's device)."
+    xb, yb = torch.as_tensor(xb).as_subclass(torch.Tensor).float(), torch.as_tensor(yb).as_subclass(torch.Tensor)
+    m = copy.deepcopy(model).float().eval().to(xb.device)
+    params = list(m.parameters())
+    if any(len(d) != len(params) for d in directions):
+        raise ValueError(f"a direction does not fit this model ({len(params)} parameter tensors): make it with filter_direction(model)")
+    base, dirs = [p.detach().clone() for p in params], [[t.to(xb.device) for t in d] for d in directions]
+    out = []
+    for c in coords:
+        c = [float(v) for v in (c if isinstance(c, (tuple, list)) else [c])]
+        if len(c) != len(dirs): raise ValueError(f"point {c} has {len(c)} coordinates for {len(dirs)} directions: give one step per direction")
+        for i, (p, b) in enumerate(zip(params, base)): p.copy_(b + sum(ck * d[i] for ck, d in zip(c, dirs)))
+        out.append(sum(F.cross_entropy(m(xb[j:j + bs]), yb[j:j + bs], reduction='sum').item() for j in range(0, len(xb), bs)) / len(xb))
+    return out
