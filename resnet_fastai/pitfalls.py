@@ -6,10 +6,11 @@ Docs: https://resnet-fastai.github.io/resnet-fastai/pitfalls.html.md"""
 
 # %% ../nbs/06_pitfalls.ipynb #321dc06a
 from __future__ import annotations
-import time
+import time, math
 from functools import partial
 import pandas as pd
 import torch
+import torch.nn.functional as F
 from torch import nn
 from fastai.layers import ConvLayer
 from .blocks import ResBlock, n_params
@@ -20,8 +21,8 @@ from .train import compare
 # %% auto #0
 __all__ = ['PITFALLS', 'FASTAI_ARTICLE', 'ARTICLES', 'pool_bn_stem', 'unpadded_stem', 'ChannelStrideBlock', 'ReluBnBlock',
            'ReluBnOrderBlock', 'softmax_head', 'pitfall_kwargs', 'describe', 'pitfall_model', 'article_stem',
-           'ArticleBlock', 'pitfall_table', 'KerasBottleneck', 'keras_stem', 'keras_head', 'glorot_', 'Tf2Block',
-           'tf2_stem', 'tf2_head', 'Tf2Bottleneck', 'KerasReluBnBlock', 'relu_bn_stem', 'article_net']
+           'ArticleBlock', 'pitfall_table', 'KerasBottleneck', 'keras_stem', 'KerasHead', 'glorot_', 'Tf2Block',
+           'tf2_stem', 'tf2_head', 'FreshBatchNorm', 'Tf2Bottleneck', 'KerasReluBnBlock', 'relu_bn_stem', 'article_net']
 
 # %% ../nbs/06_pitfalls.ipynb #70d69103
 def pool_bn_stem(in_channels, out_channels):
@@ -148,12 +149,11 @@ def keras_stem(in_channels, out_channels):
     "The Keras tutorial's stem: zero-pad 3, 7x7 stride-2 convolution (with bias), BN, ReLU, 3x3 stride-2 max-pool without padding."
     return nn.Sequential(ConvLayer(in_channels, out_channels, 7, stride=2, padding=3, bias=True), nn.MaxPool2d(3, stride=2))
 
-def keras_head(in_size):
-    "The Keras tutorial's head for `in_size` px inputs: a fixed 2x2 average pool, flatten, a dense layer, softmax."
-    flat = flatten_head(in_size, 'avg2')
-    def head(channels, n_out): return nn.Sequential(flat(channels, n_out), nn.Softmax(dim=1))
-    head.__name__ = f"keras_head({in_size})"
-    return head
+class KerasHead(nn.Sequential):
+    "The Keras tutorial's head: a fixed 2x2 average pool, flatten, a dense layer, softmax; for `in_size` px inputs (64 in the tutorial)."
+    def __init__(self, channels:int, n_out:int, in_size:int=64):
+        super().__init__(flatten_head(in_size, 'avg2')(channels, n_out), nn.Softmax(dim=1))
+    def forward(self, x): return self[1](self[0](x).float())  # the softmax in float32, also under mixed precision (as Keras' guide asks)
 
 def glorot_(model:nn.Module) -> nn.Module:
     "Keras' default initialisation: Glorot-uniform weights and zero biases for every convolution and dense layer."
@@ -177,10 +177,19 @@ def tf2_head(channels, n_out):
     return nn.Sequential(nn.Conv2d(channels, channels, 3), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
                          nn.Linear(channels, 256), nn.ReLU(), nn.Dropout(0.5), nn.Linear(256, n_out), nn.Softmax(dim=1))
 
+class FreshBatchNorm(nn.Module):
+    "A Keras `BatchNormalization` layer created inside `call`: no learned scale or shift; in training the batch's statistics, at inference its initial moving averages (mean 0, variance 1), so it only divides by sqrt(1 + eps)."
+    def __init__(self, eps:float=1e-3,  # Keras' default epsilon
+                 batch_stats_at_inference:bool=False):  # True: the batch's statistics at inference too (as if called with `training=True`)
+        super().__init__(); self.eps, self.batch_stats_at_inference = eps, batch_stats_at_inference
+    def forward(self, x):
+        if self.training or self.batch_stats_at_inference: return F.batch_norm(x, None, None, training=True, eps=self.eps)
+        return x / math.sqrt(1 + self.eps)
+
 class Tf2Bottleneck(ResBlock):
-    "The TF2 ResNet-50...152 tutorial's bottleneck: its batch norms are created inside `call`, so they never learn a scale or shift and always use the batch's statistics; and the branch ends with a ReLU *before* the addition."
+    "The TF2 ResNet-50...152 tutorial's bottleneck: its batch norms are created inside `call` (`FreshBatchNorm`); and the branch ends with a ReLU *before* the addition."
     def conv(self, ni, nf, ks, stride, last=False):
-        return nn.Sequential(nn.Conv2d(ni, nf, ks, stride=stride, padding=ks // 2), nn.BatchNorm2d(nf, affine=False, track_running_stats=False), nn.ReLU())
+        return nn.Sequential(nn.Conv2d(ni, nf, ks, stride=stride, padding=ks // 2), FreshBatchNorm(), nn.ReLU())
     def projection(self, ni, nf, stride, avg_down=False):
         if ni == nf and stride == 1: return nn.Identity()
         return ConvLayer(ni, nf, 1, stride=stride, act_cls=None, bias=True)
@@ -200,7 +209,7 @@ def relu_bn_stem(in_channels, out_channels):
 ARTICLES = {  # name: (the article, the `custom_resnet` arguments of its network as written, and a function applied after)
     'fastai-resnet34': ("The ResNet Architecture (fastai/PyTorch, ResNet-34 from scratch on Imagenette)", {**ARCHS['resnet34'], **FASTAI_ARTICLE}),
     'keras-resnet50': ("Keras identity and convolutional blocks, ResNet-50 for 64x64 images",
-                       dict(ARCHS['resnet50'], stem=keras_stem, block=KerasBottleneck, head=keras_head(64)), glorot_),
+                       dict(ARCHS['resnet50'], stem=keras_stem, block=KerasBottleneck, head=KerasHead), glorot_),
     'keras-2552': ("Keras functional API: ResNet vs PlainNet on CIFAR-10",
                    dict(layers=[2, 5, 5, 2], channels=[64, 128, 256, 512], stem=relu_bn_stem, block=KerasReluBnBlock)),
     'tf2-10block': ("TF2: a 10-block ResNet vs a plain network on CIFAR-10 at 24 px",
@@ -212,10 +221,12 @@ ARTICLES = {  # name: (the article, the `custom_resnet` arguments of its network
 def article_net(name:str,  # A key of `ARTICLES`
                 n_out:int=10,  # Number of classes
                 residual:bool=True,  # False: the plain twin (the TF2 and Keras CIFAR tutorials compare against it)
+                article_init:bool=True,  # False: our initialisation (Kaiming) instead of the article's (Glorot-uniform in the Keras ResNet-50)
+                **changes,  # Arguments of `custom_resnet` that replace the article's, e.g. `block=...` to change one part
                ) -> ResNet:
     "The network of an article this project grew from, as the article builds it, from our builder and the parts above."
     if name not in ARTICLES: raise ValueError(f"unknown article network {name!r}: choose one of {', '.join(ARTICLES)}")
     _, kwargs, *after = ARTICLES[name]
-    model = custom_resnet(**kwargs, n_out=n_out, residual=residual)
-    for f in after: f(model)
+    model = custom_resnet(**{**kwargs, **changes}, n_out=n_out, residual=residual)
+    for f in (after if article_init else []): f(model)
     return model
