@@ -1,4 +1,4 @@
-"""A deep stem, an average-pool shortcut, zero-initialised batch norm and pre-activation, each switched on alone in ResNet-18 (Imagenette, 64 px, two seeds): a trick helps only if it beats the seed-to-seed noise.
+"""A deep stem, an average-pool shortcut, zero-initialised batch norm and pre-activation, each switched on alone in ResNet-18 (Imagenette, 64 px, three seeds), and the three pairs of the tricks that fastai's xresnet combines: a trick helps only if it beats the seed-to-seed noise.
 
 Docs: https://resnet-fastai.github.io/resnet-fastai/tricks.html.md"""
 
@@ -16,7 +16,7 @@ from .models import get_arch, stage_summary
 from .train import compare
 
 # %% auto #0
-__all__ = ['avg_down_block', 'TRICKS', 'PreActBlock', 'preact_head', 'ablate', 'summarise']
+__all__ = ['avg_down_block', 'TRICKS', 'PAIRS', 'PreActBlock', 'preact_head', 'ablate', 'summarise']
 
 # %% ../nbs/07_tricks.ipynb #f0e5f168
 class PreActBlock(ResBlock):
@@ -44,6 +44,11 @@ TRICKS = {
     'zero-init last BN': dict(zero_bn=True),
     'pre-activation': dict(block=PreActBlock, head=preact_head),
     'C + D + zero BN': dict(stem='deep', block=avg_down_block, zero_bn=True),  # what fastai's xresnet combines
+}
+PAIRS = {  # the three pairs of xresnet's tricks: which of them carries an interaction
+    'C + D': dict(stem='deep', block=avg_down_block),
+    'C + zero BN': dict(stem='deep', zero_bn=True),
+    'D + zero BN': dict(block=avg_down_block, zero_bn=True),
 }
 
 # %% ../nbs/07_tricks.ipynb #ce4e7b1e
