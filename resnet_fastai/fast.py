@@ -68,6 +68,7 @@ def train_preset(name:str='cpu-fast',  # A key of `PRESETS`
                  path=None,  # Imagenette folder (default: `$RESNET_FASTAI_DATA` or fastai's download of the preset's `data`)
                  out=None,  # Run folder for checkpoints and metrics (default: runs/<name>)
                  seed:int=42,  # Random seed
+                 quiet:bool=False,  # No progress bar and no table of epochs
                  **changes,  # Change any setting of the preset, e.g. `epochs=2`, `sizes={0: 32}`, or `n_per_class=10` for a quick try
                 ):
     "Train a preset on Imagenette; returns `(learner, seconds spent in training, settings)`."
@@ -75,5 +76,5 @@ def train_preset(name:str='cpu-fast',  # A key of `PRESETS`
     t0 = time.time()
     make_dls = lambda s: imagenette_dls(path, variant=cfg['data'], size=s, presize_to=int(round(cfg['presize'] * s)), aug=cfg['aug'],
                                         min_scale=cfg['min_scale'], bs=cfg['bs'], n_per_class=cfg.get('n_per_class'), seed=seed)
-    learn = train_sizes(make_dls, cfg['sizes'], cfg['arch'], out=out or f'runs/{name}', seed=seed, **recipe_kwargs(cfg))
+    learn = train_sizes(make_dls, cfg['sizes'], cfg['arch'], out=out or f'runs/{name}', seed=seed, quiet=quiet, **recipe_kwargs(cfg))
     return learn, time.time() - t0, cfg
