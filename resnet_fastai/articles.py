@@ -20,7 +20,7 @@ from .pitfalls import ARTICLES, article_net, KerasBottleneck, FreshBatchNorm
 
 # %% auto #0
 __all__ = ['SCHEDULES', 'keras_crossentropy', 'ends_with_softmax', 'article_model', 'fit_article', 'KerasV15Bottleneck',
-           'gap_chart', 'ReluBeforeAddBlock', 'FreshBnBlock']
+           'ReluBeforeAddBlock', 'FreshBnBlock']
 
 # %% ../nbs/11_articles.ipynb #3378cd39
 def keras_crossentropy(probs:torch.Tensor,  # Probabilities, from a network that ends with a softmax
@@ -77,24 +77,6 @@ class KerasV15Bottleneck(KerasBottleneck):
     "The Keras tutorial's bottleneck with the stride moved to the 3x3 convolution (ResNet v1.5); everything else as written."
     def conv(self, ni, nf, ks, stride, last=False):
         return ConvLayer(ni, nf, ks, stride=stride, act_cls=None if last else nn.ReLU, bias=True)
-
-# %% ../nbs/11_articles.ipynb #bf7d4dec
-def gap_chart(acc:pd.DataFrame,  # Accuracy: one row per seed, one column per configuration
-              baseline:str,  # The column every other one is compared with, seed by seed
-              ax=None, title:str=''):
-    "Per-seed differences from `baseline` in points: seeds as dots, the mean with ±2 sd bars, red where `clear_gap` holds."
-    import matplotlib.pyplot as plt
-    from resnet_fastai.train import clear_gap
-    diffs = acc.drop(columns=baseline).sub(acc[baseline], axis=0)
-    if ax is None: _, ax = plt.subplots(figsize=(7, 0.5 * diffs.shape[1] + 1.2))
-    for y, m in enumerate(diffs.columns):
-        d = diffs[m] * 100
-        ax.errorbar(d.mean(), y, xerr=2 * d.std(), fmt='o', color='C3' if clear_gap(diffs[m]) else 'C0', capsize=4, ms=7)
-        ax.scatter(d, [y] * len(d), color='gray', s=12, zorder=3)
-    ax.axvline(0, color='k', lw=0.8)
-    ax.set_yticks(range(diffs.shape[1]), diffs.columns); ax.grid(alpha=0.3, axis='x')
-    ax.set(xlabel=f'accuracy minus {baseline!r} (points)', title=title)
-    return diffs
 
 # %% ../nbs/11_articles.ipynb #89d65f03
 class ReluBeforeAddBlock(ResBlock):

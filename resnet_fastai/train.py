@@ -30,7 +30,8 @@ from .models import ResNet, get_arch, load_torchvision_weights, resnet_split
 # %% auto #0
 __all__ = ['PRECISIONS', 'HEADLINE_MIME', 'make_learner', 'CPUMixedPrecision', 'resolve_precision', 'precision_callbacks',
            'hardware', 'load_pretrained', 'trainable_fraction', 'CheckpointError', 'read_checkpoint', 'Checkpoint',
-           'train', 'load_model', 'compare', 'clear_gap', 'points', 'claim', 'headline_bundle', 'headline', 'headlines']
+           'train', 'load_model', 'compare', 'clear_gap', 'points', 'gap_chart', 'claim', 'headline_bundle', 'headline',
+           'headlines']
 
 # %% ../nbs/03_train.ipynb #d7b21f86
 def make_learner(dls,  # fastai DataLoaders; `dls.c` sets the number of outputs
@@ -321,6 +322,23 @@ def points(diff) -> str:
     "Per-seed differences of two rates as text: mean ± standard deviation, in percentage points."
     diff = pd.Series(diff, dtype=float)
     return f"{diff.mean() * 100:+.1f} ± {diff.std() * 100:.1f} points"
+
+# %% ../nbs/03_train.ipynb #7459f4fe
+def gap_chart(acc:pd.DataFrame,  # Accuracy: one row per seed, one column per configuration
+              baseline:str,  # The column every other one is compared with, seed by seed
+              ax=None, title:str=''):
+    "Per-seed differences from `baseline` in points: seeds as dots, the mean with ±2 sd bars, red where `clear_gap` holds."
+    import matplotlib.pyplot as plt
+    diffs = acc.drop(columns=baseline).sub(acc[baseline], axis=0)
+    if ax is None: _, ax = plt.subplots(figsize=(7, 0.5 * diffs.shape[1] + 1.2))
+    for y, m in enumerate(diffs.columns):
+        d = diffs[m] * 100
+        ax.errorbar(d.mean(), y, xerr=2 * d.std(), fmt='o', color='C3' if clear_gap(diffs[m]) else 'C0', capsize=4, ms=7)
+        ax.scatter(d, [y] * len(d), color='gray', s=12, zorder=3)
+    ax.axvline(0, color='k', lw=0.8)
+    ax.set_yticks(range(diffs.shape[1]), diffs.columns); ax.grid(alpha=0.3, axis='x')
+    ax.set(xlabel=f'accuracy minus {baseline!r} (points)', title=title)
+    return diffs
 
 # %% ../nbs/03_train.ipynb #a10d238b
 def claim(holds:bool, # The condition the prose states, computed from the run
