@@ -6,7 +6,7 @@ Docs: https://resnet-fastai.github.io/resnet-fastai/bench.html.md"""
 
 # %% ../nbs/09_bench.ipynb #42215739
 from __future__ import annotations
-import os, platform, statistics
+import os, statistics
 from contextlib import nullcontext
 import pandas as pd
 import torch
@@ -14,6 +14,7 @@ from torch import nn
 import torchvision.models as tvm
 from .models import ARCHS, get_arch, stage_summary
 from .data import timer
+from .train import hardware
 
 # %% auto #0
 __all__ = ['PIPELINES', 'matmul_peak', 'cpu_bf16', 'peaks', 'step_rate', 'saved_for_backward', 'compare', 'pipeline', 'bench']
@@ -183,7 +184,7 @@ def bench(quick:bool=False,  # ResNet-18/20, two rounds, `light` and `memory` pi
     show = show or (lambda x: print(x.to_string(index=False) if isinstance(x, pd.DataFrame) else x))
     device = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
     archs = archs or (('resnet18', 'resnet20') if quick else ('resnet18', 'resnet34', 'resnet50', 'resnet20', 'resnet56'))
-    where = torch.cuda.get_device_name(device) if device.type == 'cuda' else f"CPU ({platform.machine()}), {torch.get_num_threads()} threads"
+    where = hardware(device)
     amp = device.type == 'cuda' or cpu_bf16()
     peak = peaks(device, amp)
     show(f"device: {where}; torch {torch.__version__}; matmul peak: " + ', '.join(f"{k} {v:,.0f} GFLOP/s" for k, v in peak.items())
