@@ -1,4 +1,4 @@
-"""bfloat16 and channels-last on a CPU, measured; and `cpu-fast`, a recipe that trains our ResNet-18 from scratch on the full Imagenette to about 80 % validation accuracy in about a quarter of an hour of CPU training (the run below names the CPU it used).
+"""bfloat16 and channels-last on a CPU, measured; and `cpu-fast`, a recipe that trains our ResNet-18 from scratch on the full Imagenette to about 80 % validation accuracy in minutes of CPU training (the run below says how many, and names the CPU).
 
 Docs: https://resnet-fastai.github.io/resnet-fastai/fast.html.md"""
 
