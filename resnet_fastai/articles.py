@@ -17,6 +17,7 @@ from fastai.layers import ConvLayer
 from .blocks import ResBlock
 from .models import ARCHS, get_arch
 from .pitfalls import ARTICLES, article_net, KerasBottleneck, FreshBatchNorm
+from .train import seed_run
 
 # %% auto #0
 __all__ = ['SCHEDULES', 'keras_crossentropy', 'ends_with_softmax', 'article_model', 'fit_article', 'KerasV15Bottleneck',
@@ -59,8 +60,7 @@ def fit_article(dls,  # DataLoaders to train on
                ) -> Learner:
     "Train `net` on `dls` as its article trains it (`schedule='keras'`) or as this project does; records training and validation accuracy."
     if schedule not in SCHEDULES: raise ValueError(f"unknown schedule {schedule!r}: use 'keras' (constant Adam) or 'one_cycle'")
-    set_seed(seed, reproducible=True)
-    for dl in dls.loaders: dl.rng = random.Random(seed)  # the same batches in the same order for every network
+    seed_run(dls, seed)  # the same batches in the same order for every network
     model = article_model(net, dls.c, residual=residual, article_init=article_init, **changes)
     opt = partial(Adam, sqr_mom=0.999, eps=1e-7, wd=0.) if schedule == 'keras' else Adam
     learn = Learner(dls, model, loss_func=keras_crossentropy if ends_with_softmax(model) else CrossEntropyLossFlat(),

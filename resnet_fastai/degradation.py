@@ -24,6 +24,7 @@ from fastai.metrics import error_rate
 from fastcore.foundation import L
 from fastai.vision.augment import CropPad
 from .data import find_dataset, decode_images
+from .train import seed_run
 
 # %% auto #0
 __all__ = ['CIFAR_STATS', 'CROPS', 'PadCropFlip', 'cifar_subset_dls', 'Snapshot', 'error', 'fit_plain', 'grad_norms',
@@ -104,8 +105,7 @@ def fit_plain(dls,  # `DataLoaders` to train on
               snapshot_at:int|None=None,  # Also keep the weights after this many steps (`Snapshot`)
              ) -> Learner:
     "Train `model()` with `fit_one_cycle`, recording the error on the training batches and on the validation set every epoch."
-    set_seed(seed, reproducible=True)
-    for dl in dls.loaders: dl.rng = random.Random(seed)  # the same batches in the same order for every model
+    seed_run(dls, seed)  # the same initialisation, and the same batches in the same order, for every model
     run_cbs = [copy.deepcopy(cb) for cb in L(cbs)] + ([Snapshot(snapshot_at)] if snapshot_at is not None else [])
     learn = Learner(dls, model(), loss_func=CrossEntropyLossFlat(), metrics=error, cbs=run_cbs)
     learn.recorder.train_metrics = True  # fastai then also accumulates the metrics over each epoch's training batches

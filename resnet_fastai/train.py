@@ -30,8 +30,8 @@ from .models import ResNet, get_arch, load_torchvision_weights, resnet_split
 # %% auto #0
 __all__ = ['PRECISIONS', 'HEADLINE_MIME', 'make_learner', 'CPUMixedPrecision', 'resolve_precision', 'precision_callbacks',
            'hardware', 'load_pretrained', 'trainable_fraction', 'CheckpointError', 'read_checkpoint', 'Checkpoint',
-           'train', 'load_model', 'compare', 'clear_gap', 'points', 'gap_chart', 'claim', 'headline_bundle', 'headline',
-           'headlines']
+           'seed_run', 'train', 'load_model', 'compare', 'clear_gap', 'points', 'gap_chart', 'claim', 'headline_bundle',
+           'headline', 'headlines']
 
 # %% ../nbs/03_train.ipynb #d7b21f86
 def make_learner(dls,  # fastai DataLoaders; `dls.c` sets the number of outputs
@@ -188,6 +188,11 @@ class Checkpoint(Callback):
             _save(state, out/'best.pth')
 
 # %% ../nbs/03_train.ipynb #4cccb54b
+def seed_run(dls, seed:int):
+    "Seed a repeatable run: the initialisation (`set_seed`) and the order of `dls`' batches (fastai seeds shuffling when the loaders are built, so re-seed them)."
+    set_seed(seed, reproducible=True)
+    for dl in dls.loaders: dl.rng = random.Random(seed)
+
 def train(dls,  # DataLoaders to train on
           arch:str='resnet18',  # Architecture name, see `ARCHS`
           epochs:int=5,  # Epochs with everything trainable
@@ -205,9 +210,7 @@ def train(dls,  # DataLoaders to train on
           quiet:bool=False,  # No progress bar and no table of epochs (fastai's `learn.no_bar()` and `learn.no_logging()`)
           **arch_kwargs) -> Learner:
     "Train `arch` on `dls` like `Learner.fine_tune`, checkpointing every epoch into `out`; `resume=True` continues a run."
-    if seed is not None:
-        set_seed(seed, reproducible=True)
-        for dl in dls.loaders: dl.rng = random.Random(seed)  # fastai seeds shuffling when the loaders are built; re-seed it
+    if seed is not None: seed_run(dls, seed)
     if out is None:
         with tempfile.TemporaryDirectory() as tmp:
             return train(dls, arch, epochs=epochs, freeze_epochs=freeze_epochs, lr=lr, out=tmp, resume=resume, seed=seed,
