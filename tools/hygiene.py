@@ -28,7 +28,7 @@ from colab import notebooks  # the same list of notebooks the Colab check walks
 
 ROOT = Path(__file__).resolve().parents[1]
 PHOTO_MARK = '# dataset photos: shown when you run it, never stored in the repository'
-TEXT_BAR = re.compile(r'^\s*█?\s*(\|[█-]+\|\s*[\d.]+% \[\d+/\d+[^\]]*\])?\s*█?\s*$')  # one state of a text progress bar
+TEXT_BAR = re.compile(r'^\s*█?\s*(Epoch \d+/\d+ :\s*)?(\|[█-]+\|\s*[\d.]+% \[\d+/\d+[^\]]*\])?\s*█?\s*$')  # one state of a text progress bar (with fastprogress's "Epoch k/n :" prefix or without)
 ABS_PATH = re.compile(r'(?<![\w.~-])(?:/tmp|/home|/root|/work|/Users|/private/var|/content|/mnt|/opt)/|[A-Za-z]:\\\\?(?:Users|Windows)\\')
 MAX_IMAGE_BYTES, MAX_IMAGE_SIDE, MAX_NB_BYTES = 250_000, 2000, 2_000_000
 
