@@ -1,4 +1,4 @@
-"""A fastai `Learner` for any architecture in this project, `fine_tune` and what `freeze` really does to a model built from scratch, checkpoints that survive an interrupted run, transfer learning from torchvision weights, and a real run on the full Imagenette split.
+"""A fastai `Learner` for any architecture in this project, `fine_tune` and what `freeze` really does to a model built from scratch, transfer learning from torchvision weights, and a real run on the full Imagenette split.
 
 Docs: https://resnet-fastai.github.io/resnet-fastai/train.html.md"""
 
@@ -26,12 +26,12 @@ from fastai.losses import CrossEntropyLossFlat, LabelSmoothingCrossEntropyFlat
 from fastai.torch_core import set_seed, rank_distrib, get_model, default_device, to_float, trainable_params
 from .blocks import n_params
 from .models import ResNet, get_arch, load_torchvision_weights, resnet_split
+from .results import Checkpoint, CheckpointError, read_checkpoint
 
 # %% auto #0
-__all__ = ['PRECISIONS', 'HEADLINE_MIME', 'make_learner', 'CPUMixedPrecision', 'resolve_precision', 'precision_callbacks',
-           'hardware', 'load_pretrained', 'trainable_fraction', 'CheckpointError', 'read_checkpoint', 'Checkpoint',
-           'seed_run', 'train', 'load_model', 'compare', 'clear_gap', 'points', 'gap_chart', 'claim', 'headline_bundle',
-           'headline', 'headlines']
+__all__ = ['PRECISIONS', 'make_learner', 'CPUMixedPrecision', 'resolve_precision', 'precision_callbacks', 'hardware',
+           'load_pretrained', 'trainable_fraction', 'seed_run', 'train', 'compare', 'clear_gap', 'points', 'gap_chart',
+           'claim']
 
 # %% ../nbs/03_train.ipynb #d7b21f86
 def make_learner(dls,  # fastai DataLoaders; `dls.c` sets the number of outputs
@@ -135,58 +135,6 @@ def trainable_fraction(learn:Learner) -> float:
     ps = list(learn.model.parameters())
     return sum(p.numel() for p in ps if p.requires_grad) / sum(p.numel() for p in ps)
 
-# %% ../nbs/03_train.ipynb #f618d509
-class CheckpointError(ValueError):
-    "A checkpoint that is missing, unreadable, or for another model."
-
-def _save(state, fn):
-    tmp = fn.with_suffix('.tmp')
-    torch.save(state, tmp)
-    os.replace(tmp, fn)
-
-_np_scalar = (np._core if hasattr(np, '_core') else np.core).multiarray.scalar  # numpy 2 renamed numpy.core
-
-def read_checkpoint(fn) -> dict:
-    "Load a checkpoint dict with `weights_only=True` (no pickled code); clear errors for missing or foreign files."
-    fn = Path(fn)
-    if fn.is_dir(): fn = fn/'best.pth'
-    if not fn.is_file(): raise CheckpointError(f"no checkpoint at {fn}: train one first with `resnet-fastai train --out DIR`")
-    from torch.serialization import safe_globals
-    try:
-        with safe_globals([L, _np_scalar, np.dtype, *[getattr(np.dtypes, d) for d in np.dtypes.__all__]]):
-            state = torch.load(fn, map_location='cpu', weights_only=True)
-    except Exception as e: raise CheckpointError(f"{fn} is not a readable resnet-fastai checkpoint ({type(e).__name__})") from None
-    if not isinstance(state, dict) or 'meta' not in state or 'model' not in state:
-        raise CheckpointError(f"{fn} is not a resnet-fastai checkpoint (no 'meta'/'model'): was it saved by `resnet-fastai train`?")
-    return state
-
-class Checkpoint(Callback):
-    "After each epoch that trained: append to `metrics.csv`, save `last.pth`, and `best.pth` when `monitor` improves."
-    order = 70  # after the Recorder has logged the epoch
-    def __init__(self, monitor:str='accuracy'): self.monitor, self.best = monitor, None
-    def before_epoch(self): self.trained = False
-
-    def after_batch(self):
-        if self.training: self.trained, self.size = True, tuple(self.x.shape[-2:])
-
-    def after_epoch(self):
-        if not self.trained or rank_distrib(): return  # an epoch skipped by `fit(start_epoch=...)` when resuming; a process other than rank 0
-        names, vals = self.recorder.metric_names[1:-1], self.recorder.log[1:-1]
-        metrics = {n: float(v) for n, v in zip(names, vals) if v is not None}
-        out = Path(self.learn.path)
-        phase = getattr(self.learn, 'phase', 'frozen' if self.opt.frozen_idx > 0 else 'unfrozen')  # `train` says which phase it runs
-        csv, row = out/'metrics.csv', dict(phase=phase, epoch=self.epoch, **metrics, time=self.recorder.log[-1])
-        pd.DataFrame([row]).to_csv(csv, mode='a', header=not csv.exists(), index=False)
-        meta = {**self.learn.meta, 'size': list(getattr(self, 'size', ()))}
-        state = dict(meta=meta, phase=phase, epoch=self.epoch, n_epoch=self.n_epoch, metrics=metrics,
-                     model=get_model(self.model).state_dict(), opt=self.opt.state_dict())  # `get_model`: unwrapped from DistributedDataParallel
-        _save(state, out/'last.pth')
-        if self.best is None and (out/'best.pth').exists(): self.best = read_checkpoint(out/'best.pth')['metrics'].get(self.monitor)
-        score = metrics.get(self.monitor)
-        if score is not None and (self.best is None or score > self.best):
-            self.best = score
-            _save(state, out/'best.pth')
-
 # %% ../nbs/03_train.ipynb #4cccb54b
 def seed_run(dls, seed:int):
     "Seed a repeatable run: the initialisation (`set_seed`) and the order of `dls`' batches (fastai seeds shuffling when the loaders are built, so re-seed them)."
@@ -262,25 +210,6 @@ def _check_compatible(saved, now, fn):
         raise CheckpointError(f"{fn} holds a {saved['arch']} built with {parts(saved)}, but this run builds one with {parts(now)}: "
                               "resume with the same options, or use another --out folder")
 
-# %% ../nbs/03_train.ipynb #561c0479
-def load_model(fn) -> tuple[ResNet, dict]:
-    "Rebuild the model saved in checkpoint `fn` (a file, or a run folder's `best.pth`); returns `(model in eval mode, meta)`."
-    state = read_checkpoint(fn)
-    meta = state['meta']
-    parts = {k: _import(v, fn) for k, v in meta.get('custom', {}).items()}  # stems, blocks, heads from a module, e.g. resnet_fastai.pitfalls
-    model = get_arch(meta['arch'], meta['n_out'], **meta.get('arch_kwargs', {}), **parts)
-    model.load_state_dict(state['model'])
-    return model.eval(), {**meta, 'metrics': state.get('metrics', {}), 'epoch': state.get('epoch')}
-
-def _import(name, fn):
-    "The stem, block or head `name` ('module.qualname') from this package, or the `CheckpointError` that says how to rebuild the model by hand."
-    mod, _, attr = name.rpartition('.')
-    if mod.split('.')[0] == 'resnet_fastai':  # a checkpoint may only name this package's parts: loading a file must not import or call anything else
-        try: return getattr(importlib.import_module(mod), attr)
-        except (ImportError, AttributeError): pass
-    raise CheckpointError(f"{fn} was trained with a part ({name}) that this package does not define: rebuild that model in Python "
-                          "and load its weights with `model.load_state_dict(read_checkpoint(fn)['model'])`")
-
 # %% ../nbs/03_train.ipynb #f09ecffe
 def _evaluate(learn, dl, cbs=None):
     "Accuracy of `learn` on `dl` (with the training callbacks `cbs`, e.g. bfloat16) and ''; or NaN and the error the model raised."
@@ -349,26 +278,3 @@ def claim(holds:bool, # The condition the prose states, computed from the run
          ):
     "Assert a claim the prose makes; under `nbdev-test` (the `IN_TEST` environment variable) the budget is too small for it, so there it is only computed."
     if not os.environ.get('IN_TEST'): assert holds, what
-
-# %% ../nbs/03_train.ipynb #435917ea
-HEADLINE_MIME = 'application/vnd.resnet-fastai.headline+json'
-
-def headline_bundle(what:str,  # What was measured, e.g. "ResNet-18 from scratch, Imagenette val accuracy"
-                    value:str, # The result, formatted, e.g. "79.5%"
-                    how:str    # The budget that produced it: resolution, epochs, hardware, wall time
-                   ) -> dict:
-    "The MIME bundle `headline` displays: Markdown and text for people, JSON for `headlines`"
-    text = f"**{what}: {value}** ({how})"
-    return {HEADLINE_MIME: dict(what=what, value=value, how=how), 'text/markdown': text, 'text/plain': text}
-
-def headline(what:str, value:str, how:str):
-    "Display a result as a bold line, tagged so `headlines` can find it in the saved notebook"
-    from IPython.display import display
-    display(headline_bundle(what, value, how), raw=True)
-
-def headlines(nb_path) -> list[dict]:
-    "Every `headline` in the saved outputs of notebook `nb_path`, with the notebook's name"
-    import json
-    nb = json.loads(Path(nb_path).read_text())
-    return [dict(notebook=Path(nb_path).stem, **o['data'][HEADLINE_MIME])
-            for c in nb['cells'] for o in c.get('outputs', []) if HEADLINE_MIME in o.get('data', {})]
