@@ -118,7 +118,7 @@ def pitfall_table(dls,  # DataLoaders to train on; `dls.valid` gives the validat
                   test_dls=None,  # DataLoaders at another image size; each trained model is also evaluated on `test_dls.valid`
                   cbs=None,  # Extra callbacks for training and evaluation, e.g. `precision_callbacks('amp', channels_last=True)`
                  ) -> pd.DataFrame:
-    "`compare` the mistakes `names` (plain cross-entropy) over `seeds`; one row per configuration and seed: its accuracy and whether it trains."
+    "`compare` the mistakes `names` (plain cross-entropy) over `seeds`; one row per configuration and seed: its accuracy and how far its loss fell."
     names = list(PITFALLS) if names is None else list(names)
     size = dls.valid.one_batch()[0].shape[-1]
     configs = {n: pitfall_kwargs(n, size) for n in names}  # unknown names fail before any training
@@ -126,7 +126,7 @@ def pitfall_table(dls,  # DataLoaders to train on; `dls.valid` gives the validat
     last = runs.groupby(['name', 'seed'], sort=False).last().reset_index()
     df = pd.DataFrame(dict(mistake=last['name'], seed=last['seed'], arch=arch, configuration=[describe(configs[n]) for n in last['name']],
                            parameters=last.params, train_loss=last.train_loss, accuracy=last.accuracy,
-                           trains=last.accuracy > 2 / dls.c, seconds=last.seconds))
+                           loss_drop=1 - last.train_loss / math.log(dls.c), seconds=last.seconds))
     if test_dls is not None: df['test_accuracy'], df['test_error'] = last.test_accuracy, last.test_error
     df.attrs = dict(size=int(size), test_size=test_dls and int(test_dls.valid.one_batch()[0].shape[-1]), epochs=epochs, seeds=tuple(seeds),
                     train_images=len(dls.train_ds), valid_images=len(dls.valid_ds))
