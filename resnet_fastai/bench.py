@@ -34,7 +34,7 @@ def matmul_peak(device='cpu',  # Device to measure, e.g. 'cpu' or 'cuda'
     return 2 * n ** 3 / best / 1e9
 
 def cpu_bf16() -> bool:
-    "Whether this CPU has native bfloat16 in oneDNN (AVX512-BF16 or AMX): then bfloat16 autocast pays off"
+    "Whether oneDNN has native bfloat16 kernels for this CPU (AVX512-BF16 or AMX); whether bfloat16 autocast beats float32 depends on the CPU: time it"
     return torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported()
 
 def peaks(device='cpu', amp:bool=False) -> dict:
@@ -171,7 +171,7 @@ def pipeline(size:int=64,  # Image size
     return pd.DataFrame(rows)
 
 # %% ../nbs/09_bench.ipynb #70f03b04
-def bench(quick:bool=False,  # ResNet-18/20, two rounds, `light` and `memory` pipelines only: about a minute on a small CPU
+def bench(quick:bool=False,  # ResNet-18/20, two rounds, `light` and `memory` pipelines only: a quick look
           archs=None,  # Architectures (default: resnet18/34/50 and resnet20/56; quick: resnet18 and resnet20)
           size:int=64,  # Image size for the ImageNet-style models
           bs:int=32,  # Batch size for the model measurements

@@ -52,7 +52,7 @@ def _need(ok, message):
     "Raise the one-line `ValueError` the command line prints when `ok` is false."
     if not ok: raise ValueError(message)
 
-def cmd_train(preset:str=None,  # A recipe whose settings the options you give override: cpu-fast (ResNet-18, 96 then 128 px, 10 epochs, mixed precision) or article-resnet34 (the fastai article's ResNet-34 and recipe; add --arch resnet34 for ours)
+def cmd_train(preset:str=None,  # A recipe whose settings the options you give override: cpu-fast (ResNet-18, 96 then 128 px, 10 epochs, mixed precision where it is faster) or article-resnet34 (the fastai article's ResNet-34 and recipe; add --arch resnet34 for ours)
               data:str=None,  # digits, imagenette-160, imagenette-320, imagenette, cifar10, or a folder with train/ and val/ (default: digits, or the preset's)
               arch:str=None,  # resnet18/34/50/101/152, resnet20/32/44/56/110, or a plain twin plainNN (default: resnet20 for digits and cifar10, else resnet18)
               size:int=None,  # Image size in pixels (default: 32 for digits and cifar10, else 64)
@@ -206,7 +206,7 @@ def cmd_predict(*images:str,  # Image files (any size; grayscale, RGBA, CMYK are
                 topk:int=3,  # How many labels to print per image
                ) -> int:
     "Top-k labels for image files; returns 1 if any file was unreadable, else 0."
-    from resnet_fastai.train import load_model
+    from resnet_fastai.results import load_model
     _need(images, "give at least one image file: resnet-fastai predict photo.jpg")
     _need(topk > 0, f"--topk must be positive, got {topk}")
     model, meta = load_model(checkpoint)
@@ -227,7 +227,7 @@ def cmd_evaluate(folder:str,  # A dataset folder (its val/ is used) or a folder 
     "Accuracy and confusion matrix of a checkpoint on a folder of class folders."
     import pandas as pd
     from fastai.interpret import ClassificationInterpretation
-    from resnet_fastai.train import load_model
+    from resnet_fastai.results import load_model
     from resnet_fastai.data import IMAGENETTE_LABELS, DatasetError
     _need(bs > 0 and (n_per_class is None or n_per_class > 0), "--bs and --n-per-class must be positive")
     model, meta = load_model(checkpoint)
@@ -253,7 +253,7 @@ def cmd_evaluate(folder:str,  # A dataset folder (its val/ is used) or a folder 
     return 0
 
 # %% ../nbs/08_cli.ipynb #c288cb65
-def cmd_bench(quick:bool=False,  # ResNet-18 and ResNet-20 only, fewer rounds: about a minute on a small CPU
+def cmd_bench(quick:bool=False,  # ResNet-18 and ResNet-20 only, fewer rounds: a quick look
               arch:Annotated[list, dict(nargs='+', type=str)]=None,  # Architectures (default: resnet18 34 50 20 56; with --quick: resnet18 20)
               size:int=64,  # Image size for the ImageNet-style models
               bs:int=32,  # Batch size
@@ -296,7 +296,7 @@ def main(argv=None,  # Command-line arguments without the program name; None: `s
     params = inspect.signature(f).parameters
     pos = [v for k, p in params.items() if p.kind is p.VAR_POSITIONAL for v in args.pop(k)]
     from resnet_fastai.data import DatasetError
-    from resnet_fastai.train import CheckpointError
+    from resnet_fastai.results import CheckpointError
     try: return f(*pos, **{k: v for k, v in args.items() if k in params})
     except KeyboardInterrupt:
         print("\ninterrupted: finished epochs are saved in the run folder's last.pth; add --resume to continue", file=sys.stderr)

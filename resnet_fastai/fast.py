@@ -7,15 +7,31 @@ Docs: https://resnet-fastai.github.io/resnet-fastai/fast.html.md"""
 # %% ../nbs/10_fast.ipynb #0b3a36be
 from __future__ import annotations
 import time
+from pathlib import Path
 import pandas as pd
 import torch
 from fastai.callback.core import Callback
+from fastai.torch_core import default_device
 from .data import imagenette_dls
 from .train import train
 from .pitfalls import FASTAI_ARTICLE
 
 # %% auto #0
-__all__ = ['RECIPE', 'PRESETS', 'ProgressiveResize', 'preset', 'train_sizes', 'recipe_kwargs', 'train_preset']
+__all__ = ['RECIPE', 'PRESETS', 'cpu_amx', 'fast_precision', 'ProgressiveResize', 'preset', 'train_sizes', 'recipe_kwargs',
+           'train_preset']
+
+# %% ../nbs/10_fast.ipynb #99c82f68
+def cpu_amx() -> bool:
+    "Whether this CPU has AMX, the tiles that multiply bfloat16 matrices (Intel Xeon since Sapphire Rapids)."
+    caps = getattr(torch.cpu, 'get_capabilities', None)  # (recent PyTorch; otherwise Linux's list of CPU flags)
+    if caps is not None: return bool(caps().get('amx_bf16'))
+    info = Path('/proc/cpuinfo')
+    return info.exists() and ' amx_bf16' in info.read_text()
+
+def fast_precision(device=None) -> str:
+    "What `cpu-fast` trains in on `device`: mixed precision ('amp') on a CUDA GPU or a CPU with AMX, 'fp32' on other CPUs."
+    device = torch.device(device or default_device())
+    return 'amp' if device.type == 'cuda' or (device.type == 'cpu' and cpu_amx()) else 'fp32'
 
 # %% ../nbs/10_fast.ipynb #3e122073
 class ProgressiveResize(Callback):
@@ -29,7 +45,7 @@ class ProgressiveResize(Callback):
 RECIPE = dict(data='imagenette-160', arch='resnet18', custom={}, sizes={0: 64}, presize=1.15, aug='light', min_scale=0.35, bs=64,
               freeze_epochs=0, epochs=5, lr=8e-3, label_smoothing=0.1, zero_bn=False, split=True, precision='fp32', channels_last=False)
 PRESETS = {
-    'cpu-fast': dict(sizes={0: 96, 6: 128}, epochs=10, lr=8e-3, bs=64, label_smoothing=0.1, zero_bn=True, precision='amp', channels_last=True),
+    'cpu-fast': dict(sizes={0: 96, 6: 128}, epochs=10, lr=8e-3, bs=64, label_smoothing=0.1, zero_bn=True, precision='auto', channels_last=True),
     'article-resnet34': dict(data='imagenette', arch='resnet34', custom=FASTAI_ARTICLE, sizes={0: 224}, presize=460 / 224, aug='fastai',
                              min_scale=0.5, bs=32, freeze_epochs=3, epochs=12, lr=5e-4, label_smoothing=0.0, split=False),
 }
@@ -37,13 +53,14 @@ PRESETS = {
 def preset(name:str|None=None,  # A key of `PRESETS`, or None for `RECIPE` alone
            **changes,  # Settings to change, e.g. `epochs=2`, `sizes={0: 64}`; `arch=...` drops the preset's own network parts
           ) -> dict:
-    "The settings of a recipe: `RECIPE`, then the preset's, then `changes`."
+    "The settings of a recipe: `RECIPE`, then the preset's, then `changes`; precision 'auto' becomes `fast_precision()`."
     if name is not None and name not in PRESETS: raise ValueError(f"unknown preset {name!r}: choose one of {', '.join(PRESETS)}")
     unknown = sorted(set(changes) - set(RECIPE) - {'n_per_class'})
     if unknown: raise ValueError(f"unknown setting {', '.join(unknown)}: a preset has {', '.join(RECIPE)}, n_per_class")
     cfg = {**RECIPE, **PRESETS.get(name, {}), **changes}
     if 'arch' in changes and 'custom' not in changes: cfg['custom'] = {}  # our network of that name, with the preset's recipe
     if 0 not in cfg['sizes']: raise ValueError(f"sizes must say the size of epoch 0, got {cfg['sizes']}")
+    if cfg['precision'] == 'auto': cfg['precision'] = fast_precision()  # for the device fastai trains on
     return cfg
 
 def train_sizes(make_dls,  # Called with an image size, returns the `DataLoaders` for it
