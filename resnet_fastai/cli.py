@@ -185,6 +185,7 @@ def checkpoint_learner(model,  # A trained model, e.g. from `load_model`
                        bs:int=64,  # Batch size
                       ):
     "A fastai `Learner` whose validation set is `files`, prepared as the checkpoint's validation set was."
+    import fastai.callback.progress  # patches `Learner.no_bar` (nothing else here imports it)
     from fastai.data.block import DataBlock, CategoryBlock
     from fastai.data.transforms import Normalize
     from fastai.vision.data import ImageBlock, imagenet_stats
