@@ -6,7 +6,7 @@ Docs: https://resnet-fastai.github.io/resnet-fastai/train.html.md"""
 
 # %% ../nbs/03_train.ipynb #bb0bdbf1
 from __future__ import annotations
-import importlib, os, random, tempfile, time
+import os, random, tempfile, time
 from functools import partial
 from contextlib import nullcontext
 from pathlib import Path
