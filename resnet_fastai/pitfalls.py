@@ -117,12 +117,13 @@ def pitfall_table(dls,  # DataLoaders to train on; `dls.valid` gives the validat
                   seeds:tuple=(0,),  # One run per configuration and seed; a seed fixes the batches and the initialisation where shapes agree
                   test_dls=None,  # DataLoaders at another image size; each trained model is also evaluated on `test_dls.valid`
                   cbs=None,  # Extra callbacks for training and evaluation, e.g. `precision_callbacks('amp', channels_last=True)`
+                  curves:dict|None=None,  # A dict that receives each run's training loss per batch under `(mistake, seed)` (see `loss_curves`)
                  ) -> pd.DataFrame:
     "`compare` the mistakes `names` (plain cross-entropy) over `seeds`; one row per configuration and seed: its accuracy and how far its loss fell."
     names = list(PITFALLS) if names is None else list(names)
     size = dls.valid.one_batch()[0].shape[-1]
     configs = {n: pitfall_kwargs(n, size) for n in names}  # unknown names fail before any training
-    runs = compare(dls, configs, seeds=seeds, test_dls=test_dls, arch=arch, epochs=epochs, lr=lr, label_smoothing=0.0, cbs=cbs, verbose=False)
+    runs = compare(dls, configs, seeds=seeds, test_dls=test_dls, arch=arch, epochs=epochs, lr=lr, label_smoothing=0.0, cbs=cbs, verbose=False, curves=curves)
     last = runs.groupby(['name', 'seed'], sort=False).last().reset_index()
     df = pd.DataFrame(dict(mistake=last['name'], seed=last['seed'], arch=arch, configuration=[describe(configs[n]) for n in last['name']],
                            parameters=last.params, train_loss=last.train_loss, accuracy=last.accuracy,

@@ -31,7 +31,7 @@ from .results import Checkpoint, CheckpointError, read_checkpoint
 # %% auto #0
 __all__ = ['PRECISIONS', 'make_learner', 'CPUMixedPrecision', 'resolve_precision', 'precision_callbacks', 'hardware',
            'load_pretrained', 'trainable_fraction', 'seed_run', 'train', 'compare', 'clear_gap', 'points', 'gap_chart',
-           'claim']
+           'loss_curves', 'claim']
 
 # %% ../nbs/03_train.ipynb #d7b21f86
 def make_learner(dls,  # fastai DataLoaders; `dls.c` sets the number of outputs
@@ -223,6 +223,7 @@ def compare(dls,  # DataLoaders every run trains on
             fit=None,  # Called as fit(dls, seed=seed, **kwargs, **config) and returns a trained `Learner`; None: `train`
             test_dls=None,  # Also measure every trained model's accuracy on `test_dls.valid`, e.g. another image size
             learners:dict|None=None,  # A dict that receives each run's `Learner` under `(name, seed)`
+            curves:dict|None=None,  # A dict that receives each run's training loss, batch by batch, under `(name, seed)` (see `loss_curves`)
             verbose:bool=True,  # Print one line per finished run
             **kwargs,  # Passed to every `fit` call, e.g. arch, epochs, lr, label_smoothing, cbs
            ) -> pd.DataFrame:
@@ -237,6 +238,7 @@ def compare(dls,  # DataLoaders every run trains on
             learn = fit(dls, seed=seed, **{**kwargs, **config})
             run = dict(name=name, seed=seed, seconds=time.time() - t0, params=n_params(learn.model))
             cols, values = learn.recorder.metric_names[1:-1], list(learn.recorder.values)  # (read first: `validate` resets the recorder)
+            if curves is not None: curves[name, seed] = [float(l) for l in learn.recorder.losses]  # fastai's smoothed loss, one per batch
             if test_dls is not None: run['test_accuracy'], run['test_error'] = _evaluate(learn, test_dls.valid, kwargs.get('cbs'))
             rows += [dict(run, epoch=i + 1, **{c: float(v) for c, v in zip(cols, vals)}) for i, vals in enumerate(values)]
             if learners is not None: learners[name, seed] = learn
@@ -271,6 +273,31 @@ def gap_chart(acc:pd.DataFrame,  # Accuracy: one row per seed, one column per co
     ax.set_yticks(range(diffs.shape[1]), diffs.columns); ax.grid(alpha=0.3, axis='x')
     ax.set(xlabel=f'accuracy minus {baseline!r} (points)', title=title)
     return diffs
+
+# %% ../nbs/03_train.ipynb #c60b94ba
+def loss_curves(curves:dict,  # (name, seed) -> training loss per batch, as `compare(..., curves=curves)` fills it
+                ax=None, title:str='',
+                names:list|None=None,  # The configurations to draw, in this order; None: all of them
+                guess:float|None=None,  # Draw a uniform guess's loss here, e.g. `math.log(dls.c)`
+                batches_per_epoch:int|None=None,  # Mark the ends of epochs, e.g. `len(dls.train)`
+               ) -> pd.DataFrame:
+    "Training loss against batches: per configuration the mean over its seeds as a line and the seeds' range as a band; returns the means."
+    import matplotlib.pyplot as plt
+    known = list(dict.fromkeys(n for n, _ in curves))
+    names = known if names is None else list(names)
+    if unknown := [n for n in names if n not in known]: raise ValueError(f"no curves for {unknown}: choose from {known}")
+    if ax is None: _, ax = plt.subplots(figsize=(7, 3.5))
+    means = {}
+    for i, n in enumerate(names):
+        runs = pd.DataFrame({s: pd.Series(c, dtype=float) for (m, s), c in curves.items() if m == n})
+        x, means[n] = runs.index + 1, runs.mean(axis=1)
+        ax.plot(x, means[n], color=f'C{i}', lw=1.2, label=f"{n} ({runs.shape[1]} seed{'s' * (runs.shape[1] > 1)})")
+        if runs.shape[1] > 1: ax.fill_between(x, runs.min(axis=1), runs.max(axis=1), color=f'C{i}', alpha=0.2, lw=0)
+    if guess is not None: ax.axhline(guess, color='k', ls='--', lw=0.8, label='a uniform guess, log C')
+    if batches_per_epoch:
+        for e in range(batches_per_epoch, len(means[names[0]]), batches_per_epoch): ax.axvline(e + 0.5, color='gray', ls=':', lw=0.8)
+    ax.set(xlabel='training batch', ylabel='training loss (smoothed)', title=title); ax.grid(alpha=0.3); ax.legend(fontsize=7)
+    return pd.DataFrame(means)
 
 # %% ../nbs/03_train.ipynb #a10d238b
 def claim(holds:bool, # The condition the prose states, computed from the run
