@@ -62,6 +62,7 @@ def ablate(dls,  # DataLoaders shared by every run; `train` re-seeds their shuff
            cbs=None,  # Extra callbacks for every run, e.g. `precision_callbacks('amp', channels_last=True)`
            size:int=64,  # Input size in pixels at which the MACs are counted
            verbose:bool=True,  # Print one line per finished run (`compare`'s)
+           curves:dict|None=None,  # A dict that receives each run's training loss per batch under `(trick, seed)` (see `loss_curves`)
           ) -> pd.DataFrame:
     "Train `arch` once per trick and seed on `dls` with the same budget; one row per run with accuracy, loss, seconds, params and MACs."
     tricks = TRICKS if tricks is None else tricks
@@ -74,7 +75,7 @@ def ablate(dls,  # DataLoaders shared by every run; `train` re-seeds their shuff
         try: total = stage_summary(get_arch(arch, dls.c, **kw), size=size).iloc[-1]
         except TypeError as e: raise ValueError(f"trick {name!r}: {e}; use the keyword arguments of `custom_resnet`") from None
         cost[name] = dict(params=int(total.params), macs=int(total.macs))
-    runs = compare(dls, tricks, seeds=seeds, arch=arch, epochs=epochs, lr=lr, label_smoothing=label_smoothing, cbs=cbs, verbose=verbose)
+    runs = compare(dls, tricks, seeds=seeds, arch=arch, epochs=epochs, lr=lr, label_smoothing=label_smoothing, cbs=cbs, verbose=verbose, curves=curves)
     last = runs.groupby(['name', 'seed'], sort=False).last().reset_index()
     return pd.DataFrame(dict(trick=last['name'], seed=last.seed, accuracy=last.accuracy, valid_loss=last.valid_loss, seconds=last.seconds,
                              params=[cost[n]['params'] for n in last['name']], macs=[cost[n]['macs'] for n in last['name']]))
