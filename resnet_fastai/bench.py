@@ -17,7 +17,8 @@ from .data import timer
 from .train import hardware
 
 # %% auto #0
-__all__ = ['PIPELINES', 'matmul_peak', 'cpu_bf16', 'peaks', 'step_rate', 'saved_for_backward', 'compare', 'pipeline', 'bench']
+__all__ = ['PIPELINES', 'matmul_peak', 'cpu_bf16', 'peaks', 'step_rate', 'saved_for_backward', 'compare', 'pipeline', 'bench',
+           'plot_bench']
 
 # %% ../nbs/09_bench.ipynb #742350d9
 def matmul_peak(device='cpu',  # Device to measure, e.g. 'cpu' or 'cuda'
@@ -209,3 +210,49 @@ def _fmt(df, cols):
         if c.endswith(('_vs_tv', 'efficiency', 'eff_min', 'eff_max', 'in_series')): out[c] = out[c].map(lambda v: '' if pd.isna(v) else f'{v:.2f}x' if 'vs' in c else f'{v:.0%}')
         elif out[c].dtype.kind == 'f': out[c] = out[c].map(lambda v: f'{v:,.1f}')
     return out
+
+# %% ../nbs/09_bench.ipynb #b9a1c0f1
+def plot_bench(report:dict,  # What `bench` returns
+               figsize=(9.6, 3.8)):
+    "Draw `bench`'s report: ours/torchvision per setup, our training images/s per setup, each input pipeline's share."
+    import matplotlib.pyplot as plt
+    m, pipe = report['models'], report['pipeline']
+    fig, axs = plt.subplots(1, 3 if pipe is not None else 2, figsize=figsize, constrained_layout=True,
+                            width_ratios=(1, 1.4, 1) if pipe is not None else (1, 1.4))
+    setups = list(dict.fromkeys(zip(m.format, m.precision)))
+    label = lambda f, p: f"{'channels-last' if f == 'channels_last' else f}, {p}"
+    ours = m[m.impl == 'ours']
+    paired = ours[ours.train_vs_tv.notna()]
+    archs = list(dict.fromkeys(paired.arch))
+    ax = axs[0]
+    ax.axhspan(0.9, 1.1, color='0.85', zorder=0, label='±10 %'); ax.axhline(1, color='k', lw=0.8)
+    for j, (f, p) in enumerate(setups):
+        s = paired[(paired.format == f) & (paired.precision == p)].set_index('arch').reindex(archs)
+        x = [i + (j - (len(setups) - 1) / 2) * 0.12 for i in range(len(archs))]
+        ax.plot(x, s.train_vs_tv, 'o', color=f'C{j}', label=label(f, p))
+        ax.plot(x, s.infer_vs_tv, 'x', color=f'C{j}')
+    depth = lambda a: a.replace('resnet', '')
+    ax.set(xticks=range(len(archs)), xticklabels=[depth(a) for a in archs], xlabel='ResNet depth', ylabel='ours / torchvision, images/s',
+           title='Ours / torchvision\n(o training, x inference)')
+    ax.legend(fontsize=7, loc='upper center', bbox_to_anchor=(0.5, -0.22), ncol=2)
+    ax = axs[1]
+    archs = list(dict.fromkeys(ours.arch))
+    w = 0.8 / len(setups)
+    for j, (f, p) in enumerate(setups):
+        s = ours[(ours.format == f) & (ours.precision == p)].set_index('arch').reindex(archs)
+        ax.bar([i + (j - (len(setups) - 1) / 2) * w for i in range(len(archs))], s.train_img_s, w, color=f'C{j}', label=label(f, p))
+    ax.set(xticks=range(len(archs)), xticklabels=[f"{depth(a)}\n{int(ours[ours.arch == a]['size'].iloc[0])} px" for a in archs], xlabel='ResNet depth, image size',
+           ylabel='training images/s', title="Our training speed\n(colours as on the left)")
+    ax.grid(axis='y', alpha=0.3)
+    if pipe is not None:
+        ax = axs[2]
+        y = range(len(pipe))
+        ax.barh(y, pipe.efficiency, color='C0', xerr=[pipe.efficiency - pipe.eff_min, pipe.eff_max - pipe.efficiency], capsize=3,
+                label='measured (range over rounds)')
+        ax.plot(pipe.in_series, y, 'kd', label='in series: 1 / (1 + loader time / model time)')
+        ax.axvline(1, color='k', lw=0.8)
+        ax.set(yticks=y, yticklabels=[f"{a} ({w} worker{'s' * (w != 1)})" for a, w in zip(pipe.pipeline, pipe.workers)],
+               xlabel="end-to-end / model-only training speed", xlim=(0, 1.2), title="The input pipeline's share\n(Imagenette, 64 px, ResNet-18)")
+        ax.invert_yaxis(); ax.legend(fontsize=7, loc='upper center', bbox_to_anchor=(0.5, -0.2))
+    fig.suptitle(report['device'], fontsize=9)
+    return fig
