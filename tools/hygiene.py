@@ -30,6 +30,7 @@ from colab import notebooks  # the same list of notebooks the Colab check walks
 ROOT = Path(__file__).resolve().parents[1]
 PHOTO_MARK = '# dataset photos: shown when you run it, never stored in the repository'
 TEXT_BAR = re.compile(r'^\s*█?\s*(Epoch \d+/\d+ :\s*)?(\|[█-]+\|\s*[\d.]+% \[\d+/\d+[^\]]*\])?\s*█?\s*$')  # one state of a text progress bar (with fastprogress's "Epoch k/n :" prefix or without)
+BAR_THEN_TEXT = re.compile(r'^\s*(?:Epoch \d+/\d+ :\s*)?(?:\|[█-]+\|\s*[\d.]+% \[\d+/\d+[^\]]*\]\s*)+(?=\S)')  # bar states a print continues on the same line
 ABS_PATH = re.compile(r'(?<![\w.~-])(?:/tmp|/home|/root|/work|/Users|/private/var|/content|/mnt|/opt)/|[A-Za-z]:\\\\?(?:Users|Windows)\\')
 MAX_IMAGE_BYTES, MAX_IMAGE_SIDE, MAX_NB_BYTES = 250_000, 2000, 2_000_000
 
@@ -92,13 +93,14 @@ def _empty_html(o: dict) -> bool:
 
 
 def _bars(o: dict) -> bool:
-    "Whether a stream output holds text progress bars"
-    return any('|' in p and TEXT_BAR.match(p) for p in re.split(r'[\r\n]', ''.join(o.get('text', ''))))
+    "Whether a stream output holds text progress bars (a line of them, or one that a print continues)"
+    return any('|' in p and (TEXT_BAR.match(p) or BAR_THEN_TEXT.match(p)) for p in re.split(r'[\r\n]', ''.join(o.get('text', ''))))
 
 
 def _without_bars(o: dict) -> list[str]:
-    "The lines of a stream output that are not progress-bar states"
-    return [p for p in re.split(r'[\r\n]', ''.join(o.get('text', ''))) if p.strip() and not TEXT_BAR.match(p)]
+    "The lines of a stream output that are not progress-bar states; a bar that a print continues on its line is cut off"
+    lines = [BAR_THEN_TEXT.sub('', p) for p in re.split(r'[\r\n]', ''.join(o.get('text', '')))]
+    return [p for p in lines if p.strip() and not TEXT_BAR.match(p)]
 
 
 def strip_empty(nb_path: Path) -> int:
