@@ -30,10 +30,12 @@ def keras_crossentropy(probs:torch.Tensor,  # Probabilities, from a network that
     "Keras' `categorical_crossentropy` on probabilities: the log-likelihood of the right class, each probability clipped to [1e-7, 1 - 1e-7]."
     return F.nll_loss(torch.log(probs.float().clamp(1e-7, 1 - 1e-7)), targ)
 
+# %% ../nbs/11_articles.ipynb #79b55f95
 def ends_with_softmax(model:nn.Module) -> bool:
     "Whether `model`'s last layer is a softmax (then it outputs probabilities, and trains with `keras_crossentropy`)."
     return isinstance(list(model.modules())[-1], nn.Softmax)
 
+# %% ../nbs/11_articles.ipynb #de2abac5
 def article_model(net:str,  # A key of `ARTICLES` (an article's network) or of `ARCHS` (ours)
                   n_out:int,  # Number of classes
                   residual:bool=True,  # False: the plain twin
@@ -45,6 +47,7 @@ def article_model(net:str,  # A key of `ARTICLES` (an article's network) or of `
     if net in ARCHS: return get_arch(net, n_out, residual=residual, **changes)
     raise ValueError(f"unknown network {net!r}: use an article's ({', '.join(ARTICLES)}) or one of ours ({', '.join(ARCHS)})")
 
+# %% ../nbs/11_articles.ipynb #590165d9
 SCHEDULES = {'keras': 1e-3, 'one_cycle': 4e-3}  # the learning rate of each: Keras' constant Adam rate; the one-cycle peak of `train(lr=8e-3)`
 
 def fit_article(dls,  # DataLoaders to train on
@@ -84,6 +87,7 @@ class ReluBeforeAddBlock(ResBlock):
     def conv(self, ni, nf, ks, stride, last=False):
         return ConvLayer(ni, nf, ks, stride=stride, act_cls=nn.ReLU)
 
+# %% ../nbs/11_articles.ipynb #ded1a3dc
 class FreshBnBlock(ResBlock):
     "Our block with the TF2 tutorial's second mistake only: every batch norm of the branch made afresh at each call (`FreshBatchNorm`)."
     def conv(self, ni, nf, ks, stride, last=False):

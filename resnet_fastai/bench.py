@@ -34,10 +34,12 @@ def matmul_peak(device='cpu',  # Device to measure, e.g. 'cpu' or 'cuda'
     best = min(t.timeit(1).mean for _ in range(reps))  # each call also runs untimed warm-up multiplications
     return 2 * n ** 3 / best / 1e9
 
+# %% ../nbs/09_bench.ipynb #a5f5efdf
 def cpu_bf16() -> bool:
     "Whether oneDNN has native bfloat16 kernels for this CPU (AVX512-BF16 or AMX); whether bfloat16 autocast beats float32 depends on the CPU: time it"
     return torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported()
 
+# %% ../nbs/09_bench.ipynb #38e8375c
 def peaks(device='cpu', amp:bool=False) -> dict:
     "Matmul GFLOP/s for float32 and, with `amp`, for the mixed-precision type (float16 on CUDA, bfloat16 on a CPU)"
     device = torch.device(device)

@@ -48,6 +48,7 @@ def plot_metrics(csv,  # A run's `metrics.csv`: one row per epoch, with `train_l
     b.plot(x, df.accuracy, 'o-', color='C2'); b.set(xlabel='epoch', ylabel='accuracy', title='validation accuracy')
     fig.tight_layout(); fig.savefig(png, dpi=100); plt.close(fig)
 
+# %% ../nbs/08_cli.ipynb #8c0c1424
 def _need(ok, message):
     "Raise the one-line `ValueError` the command line prints when `ok` is false."
     if not ok: raise ValueError(message)
@@ -148,6 +149,7 @@ def distributed_callbacks() -> list:
 class ImageError(ValueError):
     "An image file that cannot be read."
 
+# %% ../nbs/08_cli.ipynb #584adc31
 def load_image(fn,  # Path of an image file in any format PIL reads (alpha is put on white, 16-bit scaled to 8)
               ):
     "Open any image file as an RGB `PILImage`, or raise an `ImageError` that names the file."
@@ -168,6 +170,7 @@ def load_image(fn,  # Path of an image file in any format PIL reads (alpha is pu
     except (UnidentifiedImageError, OSError, SyntaxError) as e:
         raise ImageError(f"{fn}: not a readable image ({type(e).__name__}); pass a JPEG, PNG, BMP, GIF, TIFF or WebP file") from None
 
+# %% ../nbs/08_cli.ipynb #5bab0a10
 def readable(files:list,  # Image paths
             ) -> list:
     "The files fastai's `verify_images` can open; each other one is reported on stderr with `load_image`'s reason."
@@ -178,6 +181,7 @@ def readable(files:list,  # Image paths
         except ImageError as e: print(f"resnet-fastai: error: {e}", file=sys.stderr)
     return [Path(f) for f in files if Path(f) not in bad]
 
+# %% ../nbs/08_cli.ipynb #65b09724
 def checkpoint_learner(model,  # A trained model, e.g. from `load_model`
                        meta:dict,  # Its metadata from `load_model`: `vocab`, `size` (default 224 px) and `aug`
                        files:list,  # Image files to evaluate or predict
@@ -220,6 +224,7 @@ def cmd_predict(*images:str,  # Image files (any size; grayscale, RGBA, CMYK are
             print(f"{fn}: " + ', '.join(f"{meta['vocab'][i]} {v:.1%}" for v, i in zip(vals, idxs)))
     return 0 if len(ok) == len(images) else 1
 
+# %% ../nbs/08_cli.ipynb #28963de9
 def cmd_evaluate(folder:str,  # A dataset folder (its val/ is used) or a folder of class folders
                  checkpoint:str='runs/digits-resnet20',  # Checkpoint file or run folder (what plain `train` writes by default)
                  bs:int=64,  # Batch size
@@ -288,6 +293,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_parser(name, parents=[anno_parser(f)], add_help=False, help=doc, description=doc)
     return p
 
+# %% ../nbs/08_cli.ipynb #61e8a98d
 def main(argv=None,  # Command-line arguments without the program name; None: `sys.argv[1:]`
         ) -> int:
     "Entry point of the `resnet-fastai` command."

@@ -37,6 +37,7 @@ DATA_ENV, CACHE_ENV = 'RESNET_FASTAI_DATA', 'RESNET_FASTAI_CACHE'
 class DatasetError(ValueError):
     "A dataset folder that is missing or not laid out as `train/<class>/*` and `<valid>/<class>/*`."
 
+# %% ../nbs/02_data.ipynb #f57d0591
 def cache_dir() -> Path:
     "Folder for derived data: `$RESNET_FASTAI_CACHE`, else `~/.cache/resnet-fastai`."
     return Path(os.environ.get(CACHE_ENV, '~/.cache/resnet-fastai')).expanduser()
@@ -93,6 +94,7 @@ def imagenette_label(fn):  # no return annotation: fastai infers pipeline types 
     wnid = parent_label(fn)
     return IMAGENETTE_LABELS.get(wnid, wnid)
 
+# %% ../nbs/02_data.ipynb #14dcd0d5
 def imagenette_path(path=None,  # An Imagenette folder; None looks in `$RESNET_FASTAI_DATA`, then downloads
                     variant:str='imagenette-160',  # `imagenette-160`, `-320` (shorter side in px) or `imagenette`
                    ) -> tuple[Path, str]:
@@ -156,6 +158,7 @@ def image_tfms(size:int,  # Height and width of the images fed to the model, in 
     if aug == 'fastai': return [Resize(presize_to or int(size * 1.25))], [*aug_transforms(size=size, min_scale=min_scale)]
     return [Resize(size)], []
 
+# %% ../nbs/02_data.ipynb #7df5aab0
 def image_dls(path,  # Dataset folder with `train/<class>/` and `<valid_name>/<class>/`
               valid_name:str='val',  # Name of the validation folder
               get_y=parent_label,  # Label of a file path; default: its class folder's name
@@ -240,6 +243,7 @@ def digits_path(dest=None,  # Folder to write the images to; None: `cache_dir()/
         (dest/'.complete').touch()
     return check_image_folder(dest, 'val')
 
+# %% ../nbs/02_data.ipynb #6db7759a
 def digits_dls(path=None,  # Where the digits image folder is (or will be written); None: `cache_dir()/'digits'`
                size:int=32,  # Height and width the 8x8 digits are upscaled to, in pixels
                bs:int=64,  # Batch size
@@ -269,6 +273,7 @@ class CropFlipBatch(RandTransform):
         grid = F.affine_grid(theta, (n, x.shape[1], self.size, self.size), align_corners=False)
         return F.grid_sample(x, grid, mode='bilinear', padding_mode='border', align_corners=False)
 
+# %% ../nbs/02_data.ipynb #9e72d814
 class ImagesInMemory:
     "Item getter of `cache='memory'`: an image file's path -> its decoded `uint8` `TensorImage` (C×H×W)."
     def __init__(self, index:dict,  # path -> (0 for train or 1 for valid, row)
@@ -278,6 +283,7 @@ class ImagesInMemory:
         a, i = self.index[fn]
         return TensorImage(self.arrays[a][i])
 
+# %% ../nbs/02_data.ipynb #0ca5f60d
 def decode_images(fns:list,  # Image files
                   tfm,  # Applied to each opened `PILImage`; must return a `size`x`size` image (e.g. a crop)
                   size:int,  # Height and width of the stored images, in pixels
@@ -289,6 +295,7 @@ def decode_images(fns:list,  # Image files
         out[i] = torch.from_numpy(np.array(im.convert('RGB'))).permute(2, 0, 1)
     return out
 
+# %% ../nbs/02_data.ipynb #28b9d8cc
 def memory_block(files:list,  # Image paths of both splits; train files have a `train` grandparent folder
                  size:int,  # Size the model sees, in pixels
                  aug:str='light',  # `light` (random crops and flips per batch) or `none` (validation view for both splits)
@@ -320,6 +327,7 @@ def timer(stmt:str,  # The code to time, e.g. 'step()'
     from torch.utils.benchmark import Timer
     return Timer(stmt, globals=globals, num_threads=torch.get_num_threads())
 
+# %% ../nbs/02_data.ipynb #b4e49b90
 def _steps(model, batches, n):
     "Training images/s over `n` SGD steps on the batches of `batches`, cycled; the timer's warm-up steps come first."
     opt, loss_fn, seen = torch.optim.SGD(model.parameters(), lr=1e-3), torch.nn.CrossEntropyLoss(), []

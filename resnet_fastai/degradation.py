@@ -94,8 +94,10 @@ class Snapshot(Callback):
         if self.train_iter + 1 == self.at: self._save()
     def _save(self): self.state = {k: v.detach().clone() for k, v in self.model.state_dict().items()}
 
+# %% ../nbs/05_degradation.ipynb #efabad0a
 def error(inp, targ): return error_rate(inp, targ)  # recorded as `train_error` and `valid_error`
 
+# %% ../nbs/05_degradation.ipynb #6f8cec8e
 def fit_plain(dls,  # `DataLoaders` to train on
               model,  # A function that returns a fresh model
               epochs:int,  # Epochs of `fit_one_cycle`

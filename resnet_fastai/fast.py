@@ -28,6 +28,7 @@ def cpu_amx() -> bool:
     info = Path('/proc/cpuinfo')
     return info.exists() and ' amx_bf16' in info.read_text()
 
+# %% ../nbs/10_fast.ipynb #db551317
 def fast_precision(device=None) -> str:
     "What `cpu-fast` trains in on `device`: mixed precision ('amp') on a CUDA GPU or a CPU with AMX, 'fp32' on other CPUs."
     device = torch.device(device or default_device())
@@ -63,6 +64,7 @@ def preset(name:str|None=None,  # A key of `PRESETS`, or None for `RECIPE` alone
     if cfg['precision'] == 'auto': cfg['precision'] = fast_precision()  # for the device fastai trains on
     return cfg
 
+# %% ../nbs/10_fast.ipynb #53e84b8b
 def train_sizes(make_dls,  # Called with an image size, returns the `DataLoaders` for it
                 sizes:dict,  # First epoch -> image size from then on, e.g. {0: 96, 6: 128}
                 arch:str='resnet18',  # Passed to `train`
@@ -76,11 +78,13 @@ def train_sizes(make_dls,  # Called with an image size, returns the `DataLoaders
     cbs = ([ProgressiveResize(sched)] if len(sched) > 1 else []) + list(cbs or [])
     return train(sched[0], arch, cbs=cbs, **kwargs)
 
+# %% ../nbs/10_fast.ipynb #d737aa10
 def recipe_kwargs(cfg:dict) -> dict:
     "The `train` arguments of a recipe's settings `cfg` (see `preset`)."
     keys = ['epochs', 'freeze_epochs', 'lr', 'label_smoothing', 'split', 'precision', 'channels_last']
     return {**{k: cfg[k] for k in keys}, **({'zero_bn': True} if cfg['zero_bn'] else {}), **cfg['custom']}
 
+# %% ../nbs/10_fast.ipynb #3fc0e1b3
 def train_preset(name:str='cpu-fast',  # A key of `PRESETS`
                  path=None,  # Imagenette folder (default: `$RESNET_FASTAI_DATA` or fastai's download of the preset's `data`)
                  out=None,  # Run folder for checkpoints and metrics (default: runs/<name>)

@@ -87,7 +87,14 @@ def check_input(x,  # What the model was called with; should be a (batch, channe
         raise ValueError(f"input of {h}x{w} pixels is too small: this network downsamples by {min_size}, "
                          f"so height and width must be at least {min_size}; resize the images")
 
-# %% ../nbs/01_models.ipynb #bbc26b81
+# %% ../nbs/01_models.ipynb #cc594e0c
+def avg_head(channels:int,  # Channels of the last stage's output
+             n_out:int,  # Outputs of the linear layer: the number of classes
+            ) -> nn.Sequential:
+    "The ResNet head: global average pooling (one number per channel, any input size), flatten, one linear layer."
+    return nn.Sequential(OrderedDict(pool=nn.AdaptiveAvgPool2d(1), flatten=nn.Flatten(), fc=nn.Linear(channels, n_out)))
+
+# %% ../nbs/01_models.ipynb #21970dc7
 def _check_sizes(layers, channels, n_out):
     if len(layers) != len(channels):
         raise ValueError(f"layers has {len(layers)} stages but channels has {len(channels)}: give one number of blocks and one width per stage")
@@ -96,13 +103,6 @@ def _check_sizes(layers, channels, n_out):
         for v in vals:
             if isinstance(v, bool) or not isinstance(v, Integral) or v < 1:
                 raise ValueError(f"{name} must be positive integers, got {v!r}" + (f" in {list(vals)}" if name != 'n_out' else ''))
-
-# %% ../nbs/01_models.ipynb #cc594e0c
-def avg_head(channels:int,  # Channels of the last stage's output
-             n_out:int,  # Outputs of the linear layer: the number of classes
-            ) -> nn.Sequential:
-    "The ResNet head: global average pooling (one number per channel, any input size), flatten, one linear layer."
-    return nn.Sequential(OrderedDict(pool=nn.AdaptiveAvgPool2d(1), flatten=nn.Flatten(), fc=nn.Linear(channels, n_out)))
 
 def custom_resnet(layers:list,  # Blocks in each stage, e.g. [2, 2, 2, 2] for ResNet-18
                   channels:list,  # Output channels of each stage, e.g. [64, 128, 256, 512]
@@ -229,6 +229,7 @@ def stage_labels(model:ResNet,  # A model from `custom_resnet`
         out.append(f"{name}: {what}\n→ {'×'.join(map(str, row.output))}\n{row.params / 1e6:.2f} M params")
     return out
 
+# %% ../nbs/01_models.ipynb #02e2c23c
 def _layers(m):
     "The convolutions and pools of a stem, e.g. 'conv 7×7, max pool'."
     names = [f"conv {l.kernel_size[0]}×{l.kernel_size[1]}" if isinstance(l, nn.Conv2d) else 'max pool' if isinstance(l, nn.MaxPool2d)

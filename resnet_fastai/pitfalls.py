@@ -30,15 +30,18 @@ def pool_bn_stem(in_channels, out_channels):
     return nn.Sequential(ConvLayer(in_channels, out_channels, 7, stride=2, norm_type=None, act_cls=None),
                          nn.MaxPool2d(3, stride=2, padding=1), nn.BatchNorm2d(out_channels), nn.ReLU(inplace=True))
 
+# %% ../nbs/06_pitfalls.ipynb #4dbe6582
 def unpadded_stem(in_channels, out_channels):
     "The fastai tutorial's stem: 7x7 stride-2 conv and BN without padding, then a 3x3 max-pool without padding; no ReLU."
     return nn.Sequential(ConvLayer(in_channels, out_channels, 7, stride=2, padding=0, act_cls=None), nn.MaxPool2d(3, stride=2))
 
+# %% ../nbs/06_pitfalls.ipynb #296443e9
 class ChannelStrideBlock(ResBlock):
     "The fastai tutorial's rule: a block downsamples (stride 2) exactly when its channels change, whatever stride it is given."
     def __init__(self, in_channels, out_channels, stride=1, **kwargs):
         super().__init__(in_channels, out_channels, 2 if in_channels != out_channels else 1, **kwargs)
 
+# %% ../nbs/06_pitfalls.ipynb #d6740a0d
 class ReluBnBlock(ResBlock):
     "The Keras tutorial's order: conv -> ReLU -> BN in the branch, and ReLU -> BN after the addition."
     shortcut_norm = None  # a BN follows the addition, so the projection has none
@@ -48,12 +51,14 @@ class ReluBnBlock(ResBlock):
     def after_add(self, nf): return nn.Sequential(nn.ReLU(inplace=True), nn.BatchNorm2d(nf))
     def zero_init_(self): nn.init.zeros_(self.convs[-1][0].weight); nn.init.zeros_(self.convs[-1][0].bias)
 
+# %% ../nbs/06_pitfalls.ipynb #99974f00
 class ReluBnOrderBlock(ResBlock):
     "Only the order changed: the branch's first convolution is conv -> ReLU -> BN; everything else as in `ResBlock`."
     def conv(self, ni, nf, ks, stride, last=False):
         if last: return super().conv(ni, nf, ks, stride, last=True)  # conv -> BN, no activation before the addition: nothing to swap
         return ConvLayer(ni, nf, ks, stride=stride, bn_1st=False)
 
+# %% ../nbs/06_pitfalls.ipynb #afed8a66
 def softmax_head(channels, n_out):
     "`avg_head` then a softmax: right before Keras' `categorical_crossentropy`, wrong before PyTorch's cross-entropy."
     head = avg_head(channels, n_out)
@@ -81,10 +86,12 @@ def pitfall_kwargs(name:str,  # A key of `PITFALLS`
     if isinstance(kw.get('head'), partial) and kw['head'].func is flatten_head: kw['head'] = kw['head'](size)
     return kw
 
+# %% ../nbs/06_pitfalls.ipynb #d9d80b01
 def describe(kwargs:dict) -> str:
     "`custom_resnet` arguments as text, parts named by their function or class: \"block=ReluBnBlock\"."
     return ', '.join(f"{k}={getattr(v, '__name__', None) or repr(v)}" for k, v in kwargs.items()) or '(defaults)'
 
+# %% ../nbs/06_pitfalls.ipynb #81c0f93f
 def pitfall_model(name:str,  # A key of `PITFALLS`; 'correct' is the reference network
                   n_out:int=10,  # Number of classes
                   arch:str='resnet18',  # An architecture of `ARCHS`, e.g. 'resnet18' or 'resnet50'
@@ -98,6 +105,7 @@ def article_stem(in_channels, out_channels):
     "The fastai tutorial's stem as written: `unpadded_stem` whose 7x7 convolution keeps its bias."
     return nn.Sequential(ConvLayer(in_channels, out_channels, 7, stride=2, padding=0, act_cls=None, bias=True), nn.MaxPool2d(3, stride=2))
 
+# %% ../nbs/06_pitfalls.ipynb #f94dd1d4
 class ArticleBlock(ChannelStrideBlock):
     "The fastai tutorial's block as written: `ChannelStrideBlock` whose convolutions, projection included, keep their bias."
     def conv(self, ni, nf, ks, stride, last=False):
@@ -146,16 +154,19 @@ class KerasBottleneck(ResBlock):
         if ni == nf and stride == 1: return nn.Identity()
         return ConvLayer(ni, nf, 1, stride=stride, act_cls=None, bias=True)
 
+# %% ../nbs/06_pitfalls.ipynb #6b062059
 def keras_stem(in_channels, out_channels):
     "The Keras tutorial's stem: zero-pad 3, 7x7 stride-2 convolution (with bias), BN, ReLU, 3x3 stride-2 max-pool without padding."
     return nn.Sequential(ConvLayer(in_channels, out_channels, 7, stride=2, padding=3, bias=True), nn.MaxPool2d(3, stride=2))
 
+# %% ../nbs/06_pitfalls.ipynb #cbdfbb6d
 class KerasHead(nn.Sequential):
     "The Keras tutorial's head: a fixed 2x2 average pool, flatten, a dense layer, softmax; for `in_size` px inputs (64 in the tutorial)."
     def __init__(self, channels:int, n_out:int, in_size:int=64):
         super().__init__(flatten_head(in_size, 'avg2')(channels, n_out), nn.Softmax(dim=1))
     def forward(self, x): return self[1](self[0](x).float())  # the softmax in float32, also under mixed precision (as Keras' guide asks)
 
+# %% ../nbs/06_pitfalls.ipynb #65897613
 def glorot_(model:nn.Module) -> nn.Module:
     "Keras' default initialisation: Glorot-uniform weights and zero biases for every convolution and dense layer."
     for m in model.modules():
@@ -164,20 +175,24 @@ def glorot_(model:nn.Module) -> nn.Module:
             if m.bias is not None: nn.init.zeros_(m.bias)
     return model
 
+# %% ../nbs/06_pitfalls.ipynb #8ac15f4b
 class Tf2Block(ResBlock):
     "The TF2 CIFAR tutorial's block: conv -> ReLU -> BN, conv -> BN, add, ReLU; both convolutions with a bias (its blocks never need a projection)."
     def conv(self, ni, nf, ks, stride, last=False):
         return ConvLayer(ni, nf, ks, stride=stride, act_cls=None if last else nn.ReLU, bn_1st=False, bias=True)
 
+# %% ../nbs/06_pitfalls.ipynb #7fd961fd
 def tf2_stem(in_channels, out_channels):
     "The TF2 CIFAR tutorial's stem: two unpadded 3x3 convolutions (32, then 64 channels) with ReLU, a 3x3 max-pool of stride 3."
     return nn.Sequential(nn.Conv2d(in_channels, 32, 3), nn.ReLU(), nn.Conv2d(32, out_channels, 3), nn.ReLU(), nn.MaxPool2d(3))
 
+# %% ../nbs/06_pitfalls.ipynb #52e85d72
 def tf2_head(channels, n_out):
     "The TF2 CIFAR tutorial's head: an unpadded 3x3 convolution with ReLU, global average pooling, dense 256 + ReLU, dropout 0.5, dense + softmax."
     return nn.Sequential(nn.Conv2d(channels, channels, 3), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
                          nn.Linear(channels, 256), nn.ReLU(), nn.Dropout(0.5), nn.Linear(256, n_out), nn.Softmax(dim=1))
 
+# %% ../nbs/06_pitfalls.ipynb #0c713cfd
 class FreshBatchNorm(nn.Module):
     "A Keras `BatchNormalization` layer created inside `call`: no learned scale or shift; in training the batch's statistics, at inference its initial moving averages (mean 0, variance 1), so it only divides by sqrt(1 + eps)."
     def __init__(self, eps:float=1e-3,  # Keras' default epsilon
@@ -187,6 +202,7 @@ class FreshBatchNorm(nn.Module):
         if self.training or self.batch_stats_at_inference: return F.batch_norm(x, None, None, training=True, eps=self.eps)
         return x / math.sqrt(1 + self.eps)
 
+# %% ../nbs/06_pitfalls.ipynb #0d5bb27c
 class Tf2Bottleneck(ResBlock):
     "The TF2 ResNet-50...152 tutorial's bottleneck: its batch norms are created inside `call` (`FreshBatchNorm`); and the branch ends with a ReLU *before* the addition."
     def conv(self, ni, nf, ks, stride, last=False):
@@ -196,6 +212,7 @@ class Tf2Bottleneck(ResBlock):
         return ConvLayer(ni, nf, 1, stride=stride, act_cls=None, bias=True)
     def zero_init_(self): raise ValueError("the TF2 tutorial's batch norms have no scale to zero: it creates them inside `call`")
 
+# %% ../nbs/06_pitfalls.ipynb #02c0815f
 class KerasReluBnBlock(ReluBnBlock):
     "`ReluBnBlock` with the bias Keras gives every convolution, and the Keras tutorial's shortcut: a bare strided 1x1 convolution."
     def conv(self, ni, nf, ks, stride, last=False):
@@ -203,10 +220,12 @@ class KerasReluBnBlock(ReluBnBlock):
     def projection(self, ni, nf, stride, avg_down=False):
         return nn.Identity() if ni == nf and stride == 1 else nn.Conv2d(ni, nf, 1, stride=stride)
 
+# %% ../nbs/06_pitfalls.ipynb #ea8df910
 def relu_bn_stem(in_channels, out_channels):
     "The Keras 2-5-5-2 tutorial's stem as far as its text shows it: a 3x3 convolution with bias, then ReLU and BN."
     return ConvLayer(in_channels, out_channels, 3, bn_1st=False, bias=True)
 
+# %% ../nbs/06_pitfalls.ipynb #9f95a069
 ARTICLES = {  # name: (the article, the `custom_resnet` arguments of its network as written, and a function applied after)
     'fastai-resnet34': ("The ResNet Architecture (fastai/PyTorch, ResNet-34 from scratch on Imagenette)", {**ARCHS['resnet34'], **FASTAI_ARTICLE}),
     'keras-resnet50': ("Keras identity and convolutional blocks, ResNet-50 for 64x64 images",

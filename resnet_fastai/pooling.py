@@ -39,6 +39,7 @@ class FlattenHead(nn.Sequential):
                              "with the default head (`avg_head`, global average pooling), which takes any size")
         return super().forward(x)
 
+# %% ../nbs/04_pooling.ipynb #2c69a618
 def flatten_head(in_size:int,  # Input size in pixels the head is built for
                  pool:str='flatten',  # 'flatten' (VGG-style) or 'avg2' (a fixed 2x2 average pool, then flatten)
                  downsampling:int=32,  # Total downsampling of the body: 32 for the ImageNet ResNets

@@ -24,6 +24,7 @@ __all__ = ['HEADLINE_MIME', 'CheckpointError', 'read_checkpoint', 'Checkpoint', 
 class CheckpointError(ValueError):
     "A checkpoint that is missing, unreadable, or for another model."
 
+# %% ../nbs/12_results.ipynb #d4e457b1
 def _save(state, fn):
     tmp = fn.with_suffix('.tmp')
     torch.save(state, tmp)
@@ -45,6 +46,7 @@ def read_checkpoint(fn) -> dict:
         raise CheckpointError(f"{fn} is not a resnet-fastai checkpoint (no 'meta'/'model'): was it saved by `resnet-fastai train`?")
     return state
 
+# %% ../nbs/12_results.ipynb #44725e43
 class Checkpoint(Callback):
     "After each epoch that trained: append to `metrics.csv`, save `last.pth`, and `best.pth` when `monitor` improves."
     order = 70  # after the Recorder has logged the epoch
@@ -102,11 +104,13 @@ def headline_bundle(what:str,  # What was measured, e.g. "ResNet-18 from scratch
     text = f"**{what}: {value}** ({how})"
     return {HEADLINE_MIME: dict(what=what, value=value, how=how), 'text/markdown': text, 'text/plain': text}
 
+# %% ../nbs/12_results.ipynb #470845ad
 def headline(what:str, value:str, how:str):
     "Display a result as a bold line, tagged so `headlines` can find it in the saved notebook"
     from IPython.display import display
     display(headline_bundle(what, value, how), raw=True)
 
+# %% ../nbs/12_results.ipynb #749e1242
 def headlines(nb_path) -> list[dict]:
     "Every `headline` in the saved outputs of notebook `nb_path`, with the notebook's name"
     import json

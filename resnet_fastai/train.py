@@ -74,6 +74,7 @@ class CPUMixedPrecision(Callback):
     def _exit(self):
         if self.active: self.autocast.__exit__(None, None, None); self.active = False
 
+# %% ../nbs/03_train.ipynb #c085e99f
 PRECISIONS = ('fp32', 'bf16', 'fp16', 'amp')
 
 def resolve_precision(precision:str='fp32',  # fp32, bf16, fp16, or amp (fp16 on CUDA, bf16 on a CPU)
@@ -93,6 +94,7 @@ def resolve_precision(precision:str='fp32',  # fp32, bf16, fp16, or amp (fp16 on
         raise ValueError(f"the {torch.cuda.get_device_name(device)} has no native bfloat16: use fp16 (or amp) or fp32")
     return precision
 
+# %% ../nbs/03_train.ipynb #5d45579d
 def precision_callbacks(precision:str='fp32',  # fp32, bf16, fp16 or amp (see `resolve_precision`)
                         channels_last:bool=False,  # Add fastai's `ChannelsLast`
                         device=None,  # Where the model trains (default: fastai's `default_device()`)
@@ -103,7 +105,7 @@ def precision_callbacks(precision:str='fp32',  # fp32, bf16, fp16 or amp (see `r
     if precision == 'fp32': return cbs
     return cbs + [MixedPrecision(amp_mode=precision) if device.type == 'cuda' else CPUMixedPrecision()]
 
-
+# %% ../nbs/03_train.ipynb #b256a6a8
 def hardware(device=None,  # The device to name (default: fastai's `default_device()`, the GPU if there is one)
             ) -> str:
     "What `device` is, detected: the GPU's name, or the CPU's model and the threads PyTorch uses."
@@ -141,6 +143,7 @@ def seed_run(dls, seed:int):
     set_seed(seed, reproducible=True)
     for dl in dls.loaders: dl.rng = random.Random(seed)
 
+# %% ../nbs/03_train.ipynb #582750fd
 def train(dls,  # DataLoaders to train on
           arch:str='resnet18',  # Architecture name, see `ARCHS`
           epochs:int=5,  # Epochs with everything trainable
@@ -150,7 +153,7 @@ def train(dls,  # DataLoaders to train on
           resume:bool=False,  # Continue from `out/last.pth` instead of starting again
           seed:int|None=None,  # Seed everything (model initialisation, shuffling) for repeatable runs
           pretrained=None,  # See `load_pretrained`
-          label_smoothing:float=0.1,
+          label_smoothing:float=0.1,  # ε of label smoothing (see `make_learner`); 0 for plain cross-entropy
           cbs=None,  # Extra callbacks
           precision:str='fp32',  # fp32, bf16, fp16 or amp (see `precision_callbacks`)
           channels_last:bool=False,  # Train in the channels-last memory layout
@@ -252,6 +255,7 @@ def clear_gap(diff) -> bool:
     if len(diff) < 2: raise ValueError(f"{len(diff)} seed(s): the seed noise needs at least two (three or more to trust it)")
     return bool(((diff > 0).all() or (diff < 0).all()) and abs(diff.mean()) > 2 * diff.std())
 
+# %% ../nbs/03_train.ipynb #0d3d7ba1
 def points(diff) -> str:
     "Per-seed differences of two rates as text: mean ± standard deviation, in percentage points."
     diff = pd.Series(diff, dtype=float)

@@ -29,6 +29,7 @@ class PreActBlock(ResBlock):
     def after_add(self, nf): return nn.Identity()
     def zero_init_(self): nn.init.zeros_(self.convs[-1][-1].weight)  # the branch ends in a conv: start it at zero
 
+# %% ../nbs/07_tricks.ipynb #89f7b028
 def preact_head(channels, n_out):
     "The ResNet head after a final BN and ReLU (`post`): a pre-activation network's last sum is not normalised yet."
     return nn.Sequential(OrderedDict(post=nn.Sequential(nn.BatchNorm2d(channels), nn.ReLU(inplace=True)), pool=nn.AdaptiveAvgPool2d(1),
