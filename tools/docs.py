@@ -16,6 +16,9 @@ Checks:
   machine-dependent cell shows the results it was committed with.
 - exports: an exported cell that holds more than imports is marked `#| exports`, not `#| export`: the site then
   shows its source (under "Exported source", open) next to its documentation; `#| export` would hide it.
+- doc placement: every documentation entry nbdev adds stands directly above the source that defines it. nbdev puts
+  one entry of a cell with several public definitions above it and the others below, and lets a cell with only
+  private helpers take the next cell's entry, so every public name gets its own `#| exports` cell.
 - links: every link between pages (`NN_name.ipynb#anchor`, `#anchor`) and every link in README.md to the
   documentation site names a page that processing produces (nbdev drops the number: `00_blocks.ipynb` becomes
   `blocks.html`) and an anchor that page has (a heading, or a `show_doc` entry).
@@ -167,6 +170,33 @@ def link_problems(root: Path = ROOT, proc: Path = PROC) -> list[str]:
     return res
 
 
+SHOW_DOC = re.compile(r'^show_doc\((\w+)', re.M)
+
+
+def _defines(src: str) -> set[str]:
+    code = '\n'.join(l for l in src.splitlines() if not l.lstrip().startswith('#|'))
+    try: body = ast.parse(code).body
+    except SyntaxError: return set()
+    return {n.name for n in body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+
+
+def doc_order_problems(proc: Path = PROC) -> list[str]:
+    "Documentation entries that nbdev did not put directly above the source that defines them"
+    res = []
+    for pnb in sorted(proc.glob('*.ipynb')):
+        cells = json.loads(pnb.read_text())['cells']
+        for i, c in enumerate(cells):
+            src = _src(c)
+            if c['cell_type'] != 'code' or 'output: asis' not in src or not (m := SHOW_DOC.search(src)): continue
+            nxt, prev = (_src(cells[i + 1]) if i + 1 < len(cells) else ''), (_src(cells[i - 1]) if i else '')
+            if 'Exported source' in nxt and m.group(1) not in _defines(nxt):
+                res.append(f"{pnb.name}: the doc of {m.group(1)} stands above the source of {sorted(_defines(nxt)) or 'other code'} "
+                           f"(give every public name its own #| exports cell, helpers with the name that uses them)")
+            elif 'Exported source' not in nxt and 'Exported source' in prev and m.group(1) in _defines(prev):
+                res.append(f"{pnb.name}: the doc of {m.group(1)} comes after its source (one public name per #| exports cell)")
+    return res
+
+
 def main(args) -> int:
     if '--fix-exports' in args:
         for a in args:
@@ -182,10 +212,12 @@ def main(args) -> int:
     print(f"cells whose saved outputs the docs step replaced: {len(rerun)}")
     exp = [p for nb in notebooks() for p in hidden_exports(nb)]
     print(f"exported cells whose source the site would hide: {len(exp)}")
+    order = doc_order_problems()
+    print(f"documentation entries not directly above their source: {len(order)}")
     links = link_problems()
     site = pages()
     print(f"links: {sum(len(p['links']) for p in site.values())} in {len(site)} processed pages, plus README.md: {len(links)} broken")
-    problems += rerun + exp + links
+    problems += rerun + exp + order + links
     if '--built' in args:
         built = ROOT/args[args.index('--built') + 1]
         missing = [f"{p['nb']}: Quarto did not write {built.name}/{name}" for name, p in site.items() if not (built/name).exists()]
