@@ -29,8 +29,9 @@ from colab import notebooks  # the same list of notebooks the Colab check walks
 
 ROOT = Path(__file__).resolve().parents[1]
 PHOTO_MARK = '# dataset photos: shown when you run it, never stored in the repository'
-TEXT_BAR = re.compile(r'^\s*█?\s*(Epoch \d+/\d+ :\s*)?(\|[█-]+\|\s*[\d.]+% \[\d+/\d+[^\]]*\])?\s*█?\s*$')  # one state of a text progress bar (with fastprogress's "Epoch k/n :" prefix or without)
-BAR_THEN_TEXT = re.compile(r'^\s*(?:Epoch \d+/\d+ :\s*)?(?:\|[█-]+\|\s*[\d.]+% \[\d+/\d+[^\]]*\]\s*)+(?=\S)')  # bar states a print continues on the same line
+BAR_STATE = r'\|[█-]+\|\s*[\d.]+% \[\d+/\d+[^\]]*\]'  # one state of a fastprogress text bar: |███---| 40.00% [2/5 00:01<00:02]
+TEXT_BAR = re.compile(rf'^\s*█?\s*(Epoch \d+/\d+ :\s*)?({BAR_STATE})?\s*█?\s*$')  # a line of nothing but a bar (with fastprogress's "Epoch k/n :" prefix or without)
+BAR_THEN_TEXT = re.compile(rf'^\s*(?:Epoch \d+/\d+ :\s*)?(?:{BAR_STATE}\s*)+(?=\S)')  # bar states a print continues on the same line
 ABS_PATH = re.compile(r'(?<![\w.~-])(?:/tmp|/home|/root|/work|/Users|/private/var|/content|/mnt|/opt)/|[A-Za-z]:\\\\?(?:Users|Windows)\\')
 MAX_IMAGE_BYTES, MAX_IMAGE_SIDE, MAX_NB_BYTES = 250_000, 2000, 2_000_000
 
