@@ -53,7 +53,7 @@ def _need(ok, message):
     "Raise the one-line `ValueError` the command line prints when `ok` is false."
     if not ok: raise ValueError(message)
 
-def cmd_train(preset:str=None,  # A recipe whose settings the options you give override: cpu-fast (ResNet-18, 96 then 128 px, 10 epochs, mixed precision where it is faster) or article-resnet34 (the fastai article's ResNet-34 and recipe; add --arch resnet34 for ours)
+def cmd_train(preset:str=None,  # A recipe whose settings the options you give override: cpu-fast (ResNet-18, 96 then 128 px, 10 epochs, mixed precision where it is faster), article-resnet34 (the fastai article's ResNet-34 and recipe; add --arch resnet34 for ours) or cifar-fast (CIFAR-10 with fast_resnet, see 13_cifar_fast)
               data:str=None,  # digits, imagenette-160, imagenette-320, imagenette, cifar10, or a folder with train/ and val/ (default: digits, or the preset's)
               arch:str=None,  # resnet18/34/50/101/152, resnet20/32/44/56/110, or a plain twin plainNN (default: resnet20 for digits and cifar10, else resnet18)
               size:int=None,  # Image size in pixels (default: 32 for digits and cifar10, else 64)
@@ -85,7 +85,10 @@ def _train(preset, data, arch, size, epochs, freeze_epochs, lr, bs, seed, label_
     from resnet_fastai.models import ARCHS
     from resnet_fastai.train import resolve_precision, hardware
     from resnet_fastai.fast import PRESETS, preset as recipe, recipe_kwargs, train_sizes
-    _need(preset is None or preset in PRESETS, f"unknown preset {preset!r}: choose one of {', '.join(PRESETS)}")
+    _need(preset is None or preset in (*PRESETS, 'cifar-fast'), f"unknown preset {preset!r}: choose one of {', '.join(PRESETS)}, cifar-fast")
+    if preset == 'cifar-fast':
+        return _train_cifar_fast(data, arch, size, epochs, freeze_epochs, lr, bs, seed, label_smoothing, precision, pretrained,
+                                 n_per_class, cache, out, resume)
     data = data or (recipe(preset)['data'] if preset else 'digits')  # what you type wins, then the preset, then the default
     _need(data in DATASETS or Path(data).expanduser().is_dir(), f"{data!r} is neither a dataset name ({', '.join(DATASETS)}) nor an existing folder")
     kind = data if data in DATASETS else 'folder'
@@ -123,6 +126,32 @@ def _train(preset, data, arch, size, epochs, freeze_epochs, lr, bs, seed, label_
     best = df.accuracy.idxmax()
     print(f"validation accuracy {df.accuracy.iloc[-1]:.2%} after {len(df)} epochs (best {df.accuracy[best]:.2%} at epoch "
           f"{df.epoch[best]}) in {time.time() - t0:.0f} s; wrote {', '.join(sorted(p.name for p in out.iterdir()))} to {out}")
+    return 0
+
+def _train_cifar_fast(data, arch, size, epochs, freeze_epochs, lr, bs, seed, label_smoothing, precision, pretrained, n_per_class,
+                      cache, out, resume):
+    "`--preset cifar-fast`: `train_cifar_fast` on CIFAR-10, then the test accuracy and where the seconds went."
+    from resnet_fastai.train import hardware
+    from resnet_fastai.cifar_fast import train_cifar_fast, cifar_fast_recipe
+    data = data or 'cifar10'
+    _need(data == 'cifar10' or Path(data).expanduser().is_dir(), f"--preset cifar-fast trains on CIFAR-10: use --data cifar10 or a CIFAR-10 folder, not {data!r}")
+    _need(data == 'cifar10' or (Path(data).expanduser()/'train'/'airplane').is_dir(),
+          f"{data} is not a CIFAR-10 folder (no train/airplane/): --preset cifar-fast trains on CIFAR-10, use --data cifar10")
+    for name, v in [('arch', arch), ('pretrained', pretrained), ('freeze_epochs', freeze_epochs), ('cache', cache)]:
+        _need(v is None, f"--preset cifar-fast trains its own network from scratch with the images in memory: leave out --{name.replace('_', '-')}")
+    _need(size in (None, 32), f"--preset cifar-fast trains on CIFAR-10's 32 px images: leave out --size (got {size})")
+    for name, v in [('epochs', epochs), ('lr', lr), ('bs', bs), ('n_per_class', n_per_class)]:
+        _need(v is None or v > 0, f"--{name.replace('_', '-')} must be positive, got {v}")
+    changes = {k: v for k, v in dict(epochs=epochs, lr=lr, bs=bs, label_smoothing=label_smoothing, precision=precision).items() if v is not None}
+    cfg = cifar_fast_recipe(**changes)  # one-line errors for a precision this device cannot run
+    out = Path(out or 'runs/cifar10-cifar-fast')
+    print(f"training fast_resnet on CIFAR-10 with the cifar-fast recipe: {cfg['epochs']} epochs, batch {cfg['bs']}, {cfg['precision']} "
+          f"+ channels-last on {hardware()} -> {out}", flush=True)
+    r = train_cifar_fast(seed=seed, path=None if data == 'cifar10' else data, out=out, n_per_class=n_per_class, resume=resume, **changes)
+    t = r['epochs'][['model', 'data', 'valid']].sum()
+    print(f"test accuracy {r['tta_accuracy']:.2%} with flip test-time augmentation ({r['accuracy']:.2%} without) on {r['n_test']:,} test images "
+          f"after {len(r['epochs'])} epochs on {r['n_train']:,} training images; {r['seconds']:.0f} s of training: {t.model:.0f} s in "
+          f"training steps, {t.data:.0f} s waiting for batches, {t.valid:.0f} s validating; wrote {', '.join(sorted(p.name for p in out.iterdir()))} to {out}")
     return 0
 
 # %% ../nbs/08_cli.ipynb #d15c0a02

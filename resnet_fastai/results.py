@@ -80,7 +80,9 @@ def load_model(fn) -> tuple[ResNet, dict]:
     state = read_checkpoint(fn)
     meta = state['meta']
     parts = {k: _import(v, fn) for k, v in meta.get('custom', {}).items()}  # stems, blocks, heads from a module, e.g. resnet_fastai.pitfalls
-    model = get_arch(meta['arch'], meta['n_out'], **meta.get('arch_kwargs', {}), **parts)
+    kwargs = {**meta.get('arch_kwargs', {}), **parts}
+    model = (_import(meta['arch'], fn)(meta['n_out'], **kwargs) if '.' in meta['arch'] else  # a builder function of this package
+             get_arch(meta['arch'], meta['n_out'], **kwargs))
     model.load_state_dict(state['model'])
     return model.eval(), {**meta, 'metrics': state.get('metrics', {}), 'epoch': state.get('epoch')}
 

@@ -21,6 +21,7 @@ from fastai.callback.schedule import fit_one_cycle, fine_tune, lr_find  # patche
 from fastai.callback.channelslast import ChannelsLast
 from fastai.callback.fp16 import MixedPrecision
 from fastai.metrics import accuracy
+from fastai.optimizer import Adam
 import fastai.vision.learner  # registers show_results / plot_top_losses for images
 from fastai.losses import CrossEntropyLossFlat, LabelSmoothingCrossEntropyFlat
 from fastai.torch_core import set_seed, rank_distrib, get_model, default_device, to_float, trainable_params
@@ -35,25 +36,29 @@ __all__ = ['PRECISIONS', 'make_learner', 'CPUMixedPrecision', 'resolve_precision
 
 # %% ../nbs/03_train.ipynb #d7b21f86
 def make_learner(dls,  # fastai DataLoaders; `dls.c` sets the number of outputs
-                 arch:str='resnet18',  # A name from `ARCHS`: resnet18 ... resnet152, resnet20 ... resnet110, plain*
+                 arch:str='resnet18',  # A name from `ARCHS` (resnet18...152, resnet20...110, plain*) or a function (n_out, **arch_kwargs)
                  out=None,  # Folder for checkpoints, metrics and plots (`Learner.path`)
                  label_smoothing:float=0.0,  # 0 for plain cross-entropy
                  pretrained=None,  # None, a torchvision state-dict file, or 'torchvision' to download ImageNet weights
                  precision:str='fp32',  # fp32, bf16, fp16 or amp: see `precision_callbacks`
                  channels_last:bool=False,  # Train in the channels-last memory layout (fastai's `ChannelsLast`)
                  split:bool=True,  # Body and head as two parameter groups; False: one, as a `Learner` without a splitter (`freeze` then freezes nothing)
+                 opt_func=Adam,  # fastai's optimiser constructor (its default Adam), or e.g. `OptimWrapper` around a PyTorch one
                  **arch_kwargs,  # Passed to `get_arch`, e.g. zero_bn=True or block=MyBlock
                 ) -> Learner:
     "A `Learner` with our `arch`, accuracy, a body/head splitter, and the callbacks of `precision` on the data's device."
-    model = get_arch(arch, dls.c, **arch_kwargs)
+    model = get_arch(arch, dls.c, **arch_kwargs) if isinstance(arch, str) else arch(dls.c, **arch_kwargs)
     if pretrained is not None: load_pretrained(model, arch, pretrained)
     loss = LabelSmoothingCrossEntropyFlat(eps=label_smoothing) if label_smoothing else CrossEntropyLossFlat()
-    learn = Learner(dls, model, loss_func=loss, metrics=accuracy, splitter=resnet_split if split else trainable_params,
+    learn = Learner(dls, model, loss_func=loss, metrics=accuracy, opt_func=opt_func,
+                    splitter=resnet_split if split else trainable_params,
                     path=Path(out) if out else Path('.'), model_dir='.',
                     cbs=precision_callbacks(precision, channels_last, dls.device))
-    plain = {k: v for k, v in arch_kwargs.items() if v is None or isinstance(v, (bool, int, float, str))}
+    scalar = lambda v: v is None or isinstance(v, (bool, int, float, str))
+    plain = {k: v for k, v in arch_kwargs.items() if scalar(v) or (isinstance(v, (list, tuple)) and all(map(scalar, v)))}
     custom = {k: _qualname(v) for k, v in arch_kwargs.items() if k not in plain}  # a stem, block or head: rebuilt by `load_model` if importable
-    learn.meta = dict(arch=arch, n_out=int(dls.c), vocab=[str(v) for v in dls.vocab], arch_kwargs=plain, custom=custom,
+    learn.meta = dict(arch=arch if isinstance(arch, str) else _qualname(arch), n_out=int(dls.c), vocab=[str(v) for v in dls.vocab],
+                      arch_kwargs=plain, custom=custom,
                       aug=getattr(dls, 'aug', 'light'), precision=resolve_precision(precision, dls.device),
                       channels_last=channels_last, split=split, device=hardware(dls.device))
     return learn
@@ -145,7 +150,7 @@ def seed_run(dls, seed:int):
 
 # %% ../nbs/03_train.ipynb #582750fd
 def train(dls,  # DataLoaders to train on
-          arch:str='resnet18',  # Architecture name, see `ARCHS`
+          arch:str='resnet18',  # Architecture name, see `ARCHS`, or a function (n_out, **arch_kwargs) -> model
           epochs:int=5,  # Epochs with everything trainable
           freeze_epochs:int=0,  # Epochs with only the head (and BN) trainable first; useful with `pretrained`
           lr:float=3e-3,  # `base_lr` of `fine_tune`: the frozen phase uses it, the unfrozen phase half of it
@@ -159,6 +164,8 @@ def train(dls,  # DataLoaders to train on
           channels_last:bool=False,  # Train in the channels-last memory layout
           split:bool=True,  # Body and head as two parameter groups (see `make_learner`)
           quiet:bool=False,  # No progress bar and no table of epochs (fastai's `learn.no_bar()` and `learn.no_logging()`)
+          opt_func=Adam,  # The optimiser (see `make_learner`)
+          one_cycle:dict|None=None,  # `fit_one_cycle` settings of the unfrozen phase, e.g. `moms`; default `pct_start=0.3, div=5.0`
           **arch_kwargs) -> Learner:
     "Train `arch` on `dls` like `Learner.fine_tune`, checkpointing every epoch into `out`; `resume=True` continues a run."
     if seed is not None: seed_run(dls, seed)
@@ -166,9 +173,9 @@ def train(dls,  # DataLoaders to train on
         with tempfile.TemporaryDirectory() as tmp:
             return train(dls, arch, epochs=epochs, freeze_epochs=freeze_epochs, lr=lr, out=tmp, resume=resume, seed=seed,
                          pretrained=pretrained, label_smoothing=label_smoothing, cbs=cbs, quiet=quiet, precision=precision,
-                         channels_last=channels_last, split=split, **arch_kwargs)
+                         channels_last=channels_last, split=split, opt_func=opt_func, one_cycle=one_cycle, **arch_kwargs)
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    learn = make_learner(dls, arch, out, label_smoothing, pretrained, precision, channels_last, split, **arch_kwargs)
+    learn = make_learner(dls, arch, out, label_smoothing, pretrained, precision, channels_last, split, opt_func, **arch_kwargs)
     phase, start, opt_state = 'frozen', 0, None
     if resume:
         state = read_checkpoint(out/'last.pth')
@@ -193,7 +200,7 @@ def train(dls,  # DataLoaders to train on
         fit(freeze_epochs, slice(lr), pct_start=0.99)
         start = 0
     learn.unfreeze(); learn.phase = 'unfrozen'
-    if start < epochs: fit(epochs, slice(lr / 2 / lr_mult, lr / 2), pct_start=0.3, div=5.0)
+    if start < epochs: fit(epochs, slice(lr / 2 / lr_mult, lr / 2), **(one_cycle or dict(pct_start=0.3, div=5.0)))
     return learn
 
 def _load_opt_state(learn, sd):
