@@ -134,24 +134,29 @@ def _train_cifar_fast(data, arch, size, epochs, freeze_epochs, lr, bs, seed, lab
     from resnet_fastai.train import hardware
     from resnet_fastai.cifar_fast import train_cifar_fast, cifar_fast_recipe
     data = data or 'cifar10'
-    _need(data == 'cifar10' or Path(data).expanduser().is_dir(), f"--preset cifar-fast trains on CIFAR-10: use --data cifar10 or a CIFAR-10 folder, not {data!r}")
-    _need(data == 'cifar10' or (Path(data).expanduser()/'train'/'airplane').is_dir(),
+    folder = Path(data).expanduser()
+    _need(data == 'cifar10' or folder.is_dir(), f"--preset cifar-fast trains on CIFAR-10: use --data cifar10 or a CIFAR-10 folder, not {data!r}")
+    _need(data == 'cifar10' or (folder/'train'/'airplane').is_dir(),
           f"{data} is not a CIFAR-10 folder (no train/airplane/): --preset cifar-fast trains on CIFAR-10, use --data cifar10")
     for name, v in [('arch', arch), ('pretrained', pretrained), ('freeze_epochs', freeze_epochs), ('cache', cache)]:
-        _need(v is None, f"--preset cifar-fast trains its own network from scratch with the images in memory: leave out --{name.replace('_', '-')}")
+        _need(v is None, f"--preset cifar-fast trains its own network from scratch on images held in memory: "
+                         f"leave out --{name.replace('_', '-')}")
     _need(size in (None, 32), f"--preset cifar-fast trains on CIFAR-10's 32 px images: leave out --size (got {size})")
     for name, v in [('epochs', epochs), ('lr', lr), ('bs', bs), ('n_per_class', n_per_class)]:
         _need(v is None or v > 0, f"--{name.replace('_', '-')} must be positive, got {v}")
-    changes = {k: v for k, v in dict(epochs=epochs, lr=lr, bs=bs, label_smoothing=label_smoothing, precision=precision).items() if v is not None}
-    cfg = cifar_fast_recipe(**changes)  # one-line errors for a precision this device cannot run
+    given = dict(epochs=epochs, lr=lr, bs=bs, label_smoothing=label_smoothing, precision=precision)
+    changes = {k: v for k, v in given.items() if v is not None}
+    cfg = cifar_fast_recipe(**changes)  # a one-line error for a precision this device cannot run
     out = Path(out or 'runs/cifar10-cifar-fast')
-    print(f"training fast_resnet on CIFAR-10 with the cifar-fast recipe: {cfg['epochs']} epochs, batch {cfg['bs']}, {cfg['precision']} "
-          f"+ channels-last on {hardware()} -> {out}", flush=True)
-    r = train_cifar_fast(seed=seed, path=None if data == 'cifar10' else data, out=out, n_per_class=n_per_class, resume=resume, **changes)
+    print(f"training fast_resnet on CIFAR-10 with the cifar-fast recipe: {cfg['epochs']} epochs, batch {cfg['bs']}, "
+          f"{cfg['precision']} + channels-last on {hardware()} -> {out}", flush=True)
+    r = train_cifar_fast(seed=seed, path=None if data == 'cifar10' else folder, out=out, n_per_class=n_per_class, resume=resume,
+                         **changes)
     t = r['epochs'][['model', 'data', 'valid']].sum()
-    print(f"test accuracy {r['tta_accuracy']:.2%} with flip test-time augmentation ({r['accuracy']:.2%} without) on {r['n_test']:,} test images "
-          f"after {len(r['epochs'])} epochs on {r['n_train']:,} training images; {r['seconds']:.0f} s of training: {t.model:.0f} s in "
-          f"training steps, {t.data:.0f} s waiting for batches, {t.valid:.0f} s validating; wrote {', '.join(sorted(p.name for p in out.iterdir()))} to {out}")
+    print(f"test accuracy {r['tta_accuracy']:.2%} with flip test-time augmentation ({r['accuracy']:.2%} without) on "
+          f"{r['n_test']:,} test images after {len(r['epochs'])} epochs on {r['n_train']:,} training images; "
+          f"{r['seconds']:.0f} s of training: {t.model:.0f} s in training steps, {t.data:.0f} s waiting for batches, "
+          f"{t.valid:.0f} s validating; wrote {', '.join(sorted(p.name for p in out.iterdir()))} to {out}")
     return 0
 
 # %% ../nbs/08_cli.ipynb #d15c0a02

@@ -79,6 +79,7 @@ def main(argv=None) -> int:
             env = install_outside(work, env)
             nb_dir = work/'notebooks'; nb_dir.mkdir()
             for p in nbs: shutil.copy(p, nb_dir/p.name)
+            for p in (ROOT/'nbs').glob('_*.csv'): shutil.copy(p, nb_dir/p.name)  # the runs notebooks read (Colab fetches them)
             nbs = [nb_dir/p.name for p in nbs]
             where = subprocess.run([sys.executable, '-c', 'import resnet_fastai; print(resnet_fastai.__file__)'], env=env,
                                    capture_output=True, text=True, cwd=nb_dir).stdout.strip()
