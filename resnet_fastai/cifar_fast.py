@@ -99,8 +99,7 @@ def nesterov_sgd(params,  # What fastai's splitter returns: parameters, or lists
                  wd:float=5e-4,  # Weight decay of conv and linear weights; none on batch-norm parameters and biases
                 ) -> OptimWrapper:
     "PyTorch's SGD with Nesterov momentum, wrapped for fastai; frozen weights (a fitted `Whiten`) are left out."
-    ps = [p for p in L(params).concat() if p.requires_grad] if any(isinstance(g, (list, L)) for g in params) else \
-         [p for p in params if p.requires_grad]
+    ps = [p for g in params for p in (g if isinstance(g, (list, L)) else [g]) if p.requires_grad]  # groups flattened
     groups = [dict(params=[p for p in ps if p.ndim > 1], weight_decay=wd),  # conv and linear weights
               dict(params=[p for p in ps if p.ndim <= 1], weight_decay=0.)]  # batch-norm parameters and biases
     return OptimWrapper(opt=torch.optim.SGD(groups, lr=lr, momentum=mom, nesterov=True))
@@ -135,7 +134,7 @@ class PhaseTimes(Callback):
     def _add(self, k): now = time.perf_counter(); self.row[k] += now - self.t; self.t = now
 
 # %% ../nbs/13_cifar_fast.ipynb #bb94323c
-class _Mirror(Callback):
+class _Mirror(Callback):  # (fastai's `Learner.tta` re-applies item transforms; these batches are augmented whole)
     def before_batch(self): self.learn.xb = (self.xb[0].flip(-1),)
 
 def tta_accuracy(learn, dl=None) -> tuple[float, float]:
