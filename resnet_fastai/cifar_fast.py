@@ -10,6 +10,7 @@ import subprocess, time
 from pathlib import Path
 import pandas as pd
 import torch
+import resnet_fastai
 from torch import nn
 from fastai.callback.core import Callback
 from fastai.layers import BatchNorm
@@ -23,7 +24,7 @@ from .fast import fast_precision
 
 # %% auto #0
 __all__ = ['CIFAR_FAST', 'Whiten', 'conv_pool', 'pool_stage', 'whiten_stem', 'Scale', 'max_head', 'fast_resnet', 'nesterov_sgd',
-           'cifar_fast_recipe', 'PhaseTimes', 'tta_accuracy', 'train_cifar_fast', 'record_run']
+           'cifar_fast_recipe', 'PhaseTimes', 'TrainAccuracy', 'tta_accuracy', 'train_cifar_fast', 'record_run']
 
 # %% ../nbs/13_cifar_fast.ipynb #3c435ca0
 class Whiten(nn.Conv2d):
@@ -133,6 +134,14 @@ class PhaseTimes(Callback):
     def after_epoch(self): self.rows.append(self.row)
     def _add(self, k): now = time.perf_counter(); self.row[k] += now - self.t; self.t = now
 
+class TrainAccuracy(Callback):
+    "Accuracy on each epoch's training batches, as they were augmented, counted while training (the paper's training error)."
+    def before_fit(self): self.rows = []
+    def before_epoch(self): self.hits, self.n = 0, 0
+    def after_batch(self):
+        if self.training: self.hits += (self.pred.argmax(-1) == self.y).sum(); self.n += len(self.y)
+    def after_epoch(self): self.rows.append(float(self.hits) / max(self.n, 1))
+
 # %% ../nbs/13_cifar_fast.ipynb #bb94323c
 class _Mirror(Callback):  # (fastai's `Learner.tta` re-applies item transforms; these batches are augmented whole)
     def before_batch(self): self.learn.xb = (self.xb[0].flip(-1),)
@@ -153,33 +162,41 @@ def train_cifar_fast(seed:int=0,  # Random seed: initialisation and batch order
                      n_per_class:int|None=None,  # Training images per class (default: all 5,000); a few for a quick try
                      dls=None,  # Loaders to reuse between runs (from `cifar_subset_dls`); None: built here
                      resume:bool=False,  # Continue the run in `out` from its last.pth
+                     arch:str|None=None,  # None: `fast_resnet` from the recipe; or a CIFAR network of `ARCHS`, e.g. 'plain56'
                      **changes,  # Settings of `CIFAR_FAST` to change, e.g. epochs=4, whiten=False
                     ) -> dict:
-    "Train `fast_resnet` with the `cifar-fast` recipe on CIFAR-10; returns its test accuracy, timings and settings."
+    "Train `fast_resnet` (or `arch`) with the `cifar-fast` recipe on CIFAR-10; returns its test accuracy, timings, settings."
     cfg = cifar_fast_recipe(**changes)
+    net = dict(widths=cfg['widths'], residual=cfg['residual'], whiten=cfg['whiten'], zero_bn=cfg['zero_bn'])
+    if arch is not None:
+        if mixed := sorted(set(changes) & set(net)):
+            raise ValueError(f"{', '.join(mixed)} set(s) fast_resnet, not {arch}: leave them out, or leave out arch")
+        net = {}
     if dls is None:
         n_test = 1000 if n_per_class is None else min(n_per_class, 1000)
         dls = cifar_subset_dls(n_per_class or 5000, n_test, bs=cfg['bs'], path=path)
-    times = PhaseTimes()
+    times, hits = PhaseTimes(), TrainAccuracy()
     t0 = time.time()
-    learn = train(dls, fast_resnet, epochs=cfg['epochs'], lr=2 * cfg['lr'],  # `train` peaks at half its `lr`
+    learn = train(dls, arch or fast_resnet, epochs=cfg['epochs'], lr=2 * cfg['lr'],  # `train` peaks at half its `lr`
                   out=out, resume=resume, seed=seed, label_smoothing=cfg['label_smoothing'], precision=cfg['precision'],
-                  channels_last=cfg['channels_last'], split=False, quiet=True, cbs=[times],
+                  channels_last=cfg['channels_last'], split=False, quiet=True, cbs=[times, hits],
                   opt_func=lambda ps, lr: nesterov_sgd(ps, lr, cfg['mom'], cfg['wd']),
                   one_cycle=dict(moms=(cfg['mom'],) * 3, pct_start=cfg['pct_start'], div=cfg['div'],
                                  div_final=cfg['div_final']),
-                  widths=cfg['widths'], residual=cfg['residual'], whiten=cfg['whiten'], zero_bn=cfg['zero_bn'])
+                  **net)
     seconds = time.time() - t0
-    epochs = pd.DataFrame([dict(epoch=i + 1, train_loss=float(v[0]), valid_loss=float(v[1]), accuracy=float(v[2]), **t)
-                           for i, (v, t) in enumerate(zip(learn.recorder.values, times.rows))])  # before predicting
+    epochs = pd.DataFrame([dict(epoch=i + 1, train_loss=float(v[0]), valid_loss=float(v[1]), accuracy=float(v[2]),
+                                train_accuracy=a, **t)
+                           for i, (v, a, t) in enumerate(zip(learn.recorder.values, hits.rows, times.rows))])
     tta, plain = tta_accuracy(learn) if cfg['tta'] else (float('nan'), epochs.accuracy.iloc[-1])
-    return dict(learn=learn, cfg=cfg, seed=seed, accuracy=plain, tta_accuracy=tta, seconds=seconds, epochs=epochs,
-                n_train=dls.train.n, n_test=dls.valid.n, hardware=hardware(dls.device))
+    return dict(learn=learn, arch=arch or 'fast_resnet', cfg=cfg, seed=seed, accuracy=plain, tta_accuracy=tta,
+                seconds=seconds, epochs=epochs, n_train=dls.train.n, n_test=dls.valid.n, hardware=hardware(dls.device))
 
 # %% ../nbs/13_cifar_fast.ipynb #2bfdfdf4
 def _commit() -> str:
-    try: return subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True,
-                               check=True).stdout.strip()
+    "The commit of this package's clone (the code a run starts with); 'unknown' outside a clone."
+    try: return subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True, check=True,
+                               cwd=Path(resnet_fastai.__file__).parent).stdout.strip()
     except (OSError, subprocess.CalledProcessError): return 'unknown'
 
 def record_run(csv,  # The table of finished runs: one row per run and epoch (created if missing)
@@ -187,17 +204,17 @@ def record_run(csv,  # The table of finished runs: one row per run and epoch (cr
                seed:int=0,  # Seed of this run
                **kwargs,  # Passed to `train_cifar_fast`: changes to the recipe, `dls`, `path`, `n_per_class`
               ) -> pd.DataFrame:
-    "Run `train_cifar_fast` for `name` and `seed` unless `csv` holds that run already; append its rows and return them."
-    csv = Path(csv)
+    "Run `train_cifar_fast` for `name`, `seed` and budget unless `csv` holds that run; append its rows and return them."
+    csv, budget = Path(csv), kwargs.get('epochs', CIFAR_FAST['epochs'])
     old = pd.read_csv(csv) if csv.exists() else None
-    if old is not None and ((old['name'] == name) & (old['seed'] == seed)).any():
-        return old[(old['name'] == name) & (old['seed'] == seed)]
+    if old is not None and (done := (old['name'] == name) & (old['seed'] == seed) & (old['budget'] == budget)).any():
+        return old[done]
     commit = _commit()  # the code the run starts with
     r = train_cifar_fast(seed=seed, **kwargs)
-    run = dict(name=name, seed=seed, n_train=r['n_train'], n_test=r['n_test'], final_accuracy=r['accuracy'],
-               tta_accuracy=r['tta_accuracy'],
+    run = dict(name=name, seed=seed, budget=budget, arch=r['arch'], n_train=r['n_train'], n_test=r['n_test'],
+               final_accuracy=r['accuracy'], tta_accuracy=r['tta_accuracy'],
                minutes=r['seconds'] / 60, precision=r['cfg']['precision'], hardware=r['hardware'],
                torch=torch.__version__.split('+')[0], commit=commit, date=pd.Timestamp.now().date().isoformat())
     rows = r['epochs'].assign(**run)[[*run, *r['epochs'].columns]]
-    rows.to_csv(csv, mode='a', header=old is None, index=False)
+    pd.concat([old, rows]).to_csv(csv, index=False)  # (a column new to the file reads as empty in older rows)
     return rows
