@@ -27,12 +27,12 @@ from fastai.losses import CrossEntropyLossFlat, LabelSmoothingCrossEntropyFlat
 from fastai.torch_core import set_seed, rank_distrib, get_model, default_device, to_float, trainable_params
 from .blocks import n_params
 from .models import ResNet, get_arch, load_torchvision_weights, resnet_split
-from .results import Checkpoint, CheckpointError, read_checkpoint
 
 # %% auto #0
-__all__ = ['PRECISIONS', 'make_learner', 'CPUMixedPrecision', 'resolve_precision', 'precision_callbacks', 'hardware',
-           'load_pretrained', 'trainable_fraction', 'seed_run', 'train', 'compare', 'clear_gap', 'points', 'gap_chart',
-           'loss_curves', 'claim']
+__all__ = ['PRECISIONS', 'HEADLINE_MIME', 'make_learner', 'CPUMixedPrecision', 'resolve_precision', 'precision_callbacks',
+           'hardware', 'cpu_amx', 'fast_precision', 'load_pretrained', 'trainable_fraction', 'CheckpointError',
+           'read_checkpoint', 'Checkpoint', 'seed_run', 'train', 'compare', 'clear_gap', 'points', 'gap_chart',
+           'loss_curves', 'claim', 'headline_bundle', 'headline', 'headlines']
 
 # %% ../nbs/03_train.ipynb #d7b21f86
 def make_learner(dls,  # fastai DataLoaders; `dls.c` sets the number of outputs
@@ -122,6 +122,20 @@ def hardware(device=None,  # The device to name (default: fastai's `default_devi
         if Path('/proc/cpuinfo').exists() else None
     return f"{model or platform.processor() or platform.machine()} CPU, {torch.get_num_threads()} threads"
 
+# %% ../nbs/03_train.ipynb #99c82f68
+def cpu_amx() -> bool:
+    "Whether this CPU has AMX, the tiles that multiply bfloat16 matrices (Intel Xeon since Sapphire Rapids)."
+    caps = getattr(torch.cpu, 'get_capabilities', None)  # (recent PyTorch; otherwise Linux's list of CPU flags)
+    if caps is not None: return bool(caps().get('amx_bf16'))
+    info = Path('/proc/cpuinfo')
+    return info.exists() and ' amx_bf16' in info.read_text()
+
+# %% ../nbs/03_train.ipynb #db551317
+def fast_precision(device=None) -> str:
+    "What `cpu-fast` trains in on `device`: mixed precision ('amp') on a CUDA GPU or a CPU with AMX, 'fp32' on other CPUs."
+    device = torch.device(device or default_device())
+    return 'amp' if device.type == 'cuda' or (device.type == 'cpu' and cpu_amx()) else 'fp32'
+
 # %% ../nbs/03_train.ipynb #a3417411
 def load_pretrained(model:ResNet, arch:str, src) -> ResNet:
     "Load torchvision weights for `arch` into `model`'s body: `src` is 'torchvision' (download) or a state-dict file."
@@ -141,6 +155,60 @@ def trainable_fraction(learn:Learner) -> float:
     "Fraction of the model's parameters that will receive gradient updates."
     ps = list(learn.model.parameters())
     return sum(p.numel() for p in ps if p.requires_grad) / sum(p.numel() for p in ps)
+
+# %% ../nbs/03_train.ipynb #f618d509
+class CheckpointError(ValueError):
+    "A checkpoint that is missing, unreadable, or for another model."
+
+# %% ../nbs/03_train.ipynb #d4e457b1
+def _save(state, fn):
+    tmp = fn.with_suffix('.tmp')
+    torch.save(state, tmp)
+    os.replace(tmp, fn)
+
+_np_scalar = (np._core if hasattr(np, '_core') else np.core).multiarray.scalar  # numpy 2 renamed numpy.core
+
+def read_checkpoint(fn) -> dict:
+    "Load a checkpoint dict with `weights_only=True` (no pickled code); clear errors for missing or foreign files."
+    fn = Path(fn)
+    if fn.is_dir(): fn = fn/'best.pth'
+    if not fn.is_file(): raise CheckpointError(f"no checkpoint at {fn}: train one first with `resnet-fastai train --out DIR`")
+    from torch.serialization import safe_globals
+    try:
+        with safe_globals([L, _np_scalar, np.dtype, *[getattr(np.dtypes, d) for d in np.dtypes.__all__]]):
+            state = torch.load(fn, map_location='cpu', weights_only=True)
+    except Exception as e: raise CheckpointError(f"{fn} is not a readable resnet-fastai checkpoint ({type(e).__name__})") from None
+    if not isinstance(state, dict) or 'meta' not in state or 'model' not in state:
+        raise CheckpointError(f"{fn} is not a resnet-fastai checkpoint (no 'meta'/'model'): was it saved by `resnet-fastai train`?")
+    return state
+
+# %% ../nbs/03_train.ipynb #44725e43
+class Checkpoint(Callback):
+    "After each epoch that trained: append to `metrics.csv`, save `last.pth`, and `best.pth` when `monitor` improves."
+    order = 70  # after the Recorder has logged the epoch
+    def __init__(self, monitor:str='accuracy'): self.monitor, self.best = monitor, None
+    def before_epoch(self): self.trained = False
+
+    def after_batch(self):
+        if self.training: self.trained, self.size = True, tuple(self.x.shape[-2:])
+
+    def after_epoch(self):
+        if not self.trained or rank_distrib(): return  # an epoch skipped by `fit(start_epoch=...)` when resuming; a process other than rank 0
+        names, vals = self.recorder.metric_names[1:-1], self.recorder.log[1:-1]
+        metrics = {n: float(v) for n, v in zip(names, vals) if v is not None}
+        out = Path(self.learn.path)
+        phase = getattr(self.learn, 'phase', 'frozen' if self.opt.frozen_idx > 0 else 'unfrozen')  # `train` says which phase it runs
+        csv, row = out/'metrics.csv', dict(phase=phase, epoch=self.epoch, **metrics, time=self.recorder.log[-1])
+        pd.DataFrame([row]).to_csv(csv, mode='a', header=not csv.exists(), index=False)
+        meta = {**self.learn.meta, 'size': list(getattr(self, 'size', ()))}
+        state = dict(meta=meta, phase=phase, epoch=self.epoch, n_epoch=self.n_epoch, metrics=metrics,
+                     model=get_model(self.model).state_dict(), opt=self.opt.state_dict())  # `get_model`: unwrapped from DistributedDataParallel
+        _save(state, out/'last.pth')
+        if self.best is None and (out/'best.pth').exists(): self.best = read_checkpoint(out/'best.pth')['metrics'].get(self.monitor)
+        score = metrics.get(self.monitor)
+        if score is not None and (self.best is None or score > self.best):
+            self.best = score
+            _save(state, out/'best.pth')
 
 # %% ../nbs/03_train.ipynb #4cccb54b
 def seed_run(dls, seed:int):
@@ -316,3 +384,28 @@ def claim(holds:bool, # The condition the prose states, computed from the run
          ):
     "Assert a claim the prose makes; under `nbdev-test` (the `IN_TEST` environment variable) the budget is too small for it, so there it is only computed."
     if not os.environ.get('IN_TEST'): assert holds, what
+
+# %% ../nbs/03_train.ipynb #435917ea
+HEADLINE_MIME = 'application/vnd.resnet-fastai.headline+json'
+
+def headline_bundle(what:str,  # What was measured, e.g. "ResNet-18 from scratch, Imagenette val accuracy"
+                    value:str, # The result, formatted, e.g. "79.5%"
+                    how:str    # The budget that produced it: resolution, epochs, hardware, wall time
+                   ) -> dict:
+    "The MIME bundle `headline` displays: Markdown and text for people, JSON for `headlines`"
+    text = f"**{what}: {value}** ({how})"
+    return {HEADLINE_MIME: dict(what=what, value=value, how=how), 'text/markdown': text, 'text/plain': text}
+
+# %% ../nbs/03_train.ipynb #470845ad
+def headline(what:str, value:str, how:str):
+    "Display a result as a bold line, tagged so `headlines` can find it in the saved notebook"
+    from IPython.display import display
+    display(headline_bundle(what, value, how), raw=True)
+
+# %% ../nbs/03_train.ipynb #749e1242
+def headlines(nb_path) -> list[dict]:
+    "Every `headline` in the saved outputs of notebook `nb_path`, with the notebook's name"
+    import json
+    nb = json.loads(Path(nb_path).read_text())
+    return [dict(notebook=Path(nb_path).stem, **o['data'][HEADLINE_MIME])
+            for c in nb['cells'] for o in c.get('outputs', []) if HEADLINE_MIME in o.get('data', {})]

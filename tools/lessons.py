@@ -12,8 +12,8 @@ import json, re, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-LESSONS = ['00_blocks', '01_models', '03_train', '04_pooling', '05_degradation', '06_pitfalls', '07_tricks', '11_articles',
-           '13_cifar_fast']
+LESSONS = ['00_blocks', '01_models', '03_train', '06_cifar_fast', '07_degradation', '08_pooling', '09_pitfalls', '10_tricks',
+           '12_articles']
 
 
 def lessons(root: Path = ROOT) -> list[Path]: return [root/'nbs'/f'{n}.ipynb' for n in LESSONS]
