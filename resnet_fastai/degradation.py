@@ -1,4 +1,4 @@
-"""Deeper plain networks train *worse*, not just generalise worse: plain-20/56 against ResNet-20/56 on CIFAR-10 (He et al. 2015, Fig. 6), the two tutorial networks with their plain twins, the gradient norms of every layer and slices of the loss surface around the trained networks, measured.
+"""Deeper plain networks train *worse*, not just generalise worse: the paper's plain and residual CIFAR-10 networks from 20 to 56 layers, trained with the fast recipe, against He et al. (2015, Fig. 6 and Table 6), then the gradient norms of every layer and slices of the loss surface, measured.
 
 Docs: https://resnet-fastai.github.io/resnet-fastai/degradation.html.md"""
 
@@ -22,7 +22,28 @@ from .train import seed_run
 from .cifar_fast import CIFAR_FAST, record_run
 
 # %% auto #0
-__all__ = ['Snapshot', 'error', 'fit_plain', 'paper_runs', 'grad_norms', 'filter_direction', 'losses_at']
+__all__ = ['paper_runs', 'Snapshot', 'error', 'fit_plain', 'grad_norms', 'filter_direction', 'losses_at']
+
+# %% ../nbs/07_degradation.ipynb #c7a10004
+def paper_runs(csv,  # The committed table of finished runs (see `record_run`); created if missing
+               epochs:int,  # Epochs of every run (the budget)
+               depths=(20, 56),  # Depths 6n+2 of the CIFAR networks
+               seeds=(0,),  # Seeds per depth and family
+               families=('resnet', 'plain'),  # 'resnet' and/or 'plain' (the same network without shortcuts)
+               dls=None,  # CIFAR-10 loaders to share between the runs; None: all 50,000 / 10,000 images, built once
+               **kwargs,  # Passed to `record_run`, e.g. `n_per_class` for a quick try
+              ) -> pd.DataFrame:
+    "Train the paper's CIFAR networks with the `cifar-fast` recipe, each run once: a rerun skips what `csv` holds."
+    if bad := [d for d in depths if d < 8 or (d - 2) % 6]:
+        raise ValueError(f"depths must be 6n+2 (20, 32, 44, 56, 110), got {bad}")
+    if bad := sorted(set(families) - {'resnet', 'plain'}):
+        raise ValueError(f"unknown family {', '.join(bad)}: use resnet and/or plain")
+    if dls is None:
+        n = kwargs.pop('n_per_class', None)
+        dls = cifar_subset_dls(n or 5000, min(n or 1000, 1000), bs=CIFAR_FAST['bs'], path=kwargs.pop('path', None))
+    runs = [record_run(csv, f'{f}-{d}', seed=s, dls=dls, arch=f'{f}{d}', epochs=epochs, **kwargs)
+            for s in seeds for d in depths for f in families]
+    return pd.concat(runs, ignore_index=True)
 
 # %% ../nbs/07_degradation.ipynb #c0a31c02
 class Snapshot(Callback):
@@ -55,27 +76,6 @@ def fit_plain(dls,  # `DataLoaders` to train on
     learn.recorder.train_metrics = True  # fastai then also accumulates the metrics over each epoch's training batches
     with learn.no_bar(), learn.no_logging(): learn.fit_one_cycle(epochs, lr)
     return learn
-
-# %% ../nbs/07_degradation.ipynb #c7a10004
-def paper_runs(csv,  # The committed table of finished runs (see `record_run`); created if missing
-               epochs:int,  # Epochs of every run (the budget)
-               depths=(20, 56),  # Depths 6n+2 of the CIFAR networks
-               seeds=(0,),  # Seeds per depth and family
-               families=('resnet', 'plain'),  # 'resnet' and/or 'plain' (the same network without shortcuts)
-               dls=None,  # CIFAR-10 loaders to share between the runs; None: all 50,000 / 10,000 images, built once
-               **kwargs,  # Passed to `record_run`, e.g. `n_per_class` for a quick try
-              ) -> pd.DataFrame:
-    "Train the paper's CIFAR networks with the `cifar-fast` recipe, each run once: a rerun skips what `csv` holds."
-    if bad := [d for d in depths if d < 8 or (d - 2) % 6]:
-        raise ValueError(f"depths must be 6n+2 (20, 32, 44, 56, 110), got {bad}")
-    if bad := sorted(set(families) - {'resnet', 'plain'}):
-        raise ValueError(f"unknown family {', '.join(bad)}: use resnet and/or plain")
-    if dls is None:
-        n = kwargs.pop('n_per_class', None)
-        dls = cifar_subset_dls(n or 5000, min(n or 1000, 1000), bs=CIFAR_FAST['bs'], path=kwargs.pop('path', None))
-    runs = [record_run(csv, f'{f}-{d}', seed=s, dls=dls, arch=f'{f}{d}', epochs=epochs, **kwargs)
-            for s in seeds for d in depths for f in families]
-    return pd.concat(runs, ignore_index=True)
 
 # %% ../nbs/07_degradation.ipynb #4cbe9dd1
 def grad_norms(model:nn.Module,  # The network; not modified (a copy is used)
