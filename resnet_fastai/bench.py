@@ -17,7 +17,7 @@ from .data import timer
 from .train import hardware
 
 # %% auto #0
-__all__ = ['PIPELINES', 'matmul_peak', 'cpu_bf16', 'peaks', 'step_rate', 'saved_for_backward', 'compare', 'pipeline', 'bench',
+__all__ = ['PIPELINES', 'matmul_peak', 'cpu_bf16', 'peaks', 'step_rate', 'saved_for_backward', 'speed_table', 'pipeline', 'bench',
            'plot_bench']
 
 # %% ../nbs/05_bench.ipynb #742350d9
@@ -93,7 +93,7 @@ def saved_for_backward(model:nn.Module,  # Model in training mode
 # %% ../nbs/05_bench.ipynb #056e38ba
 def _tv(arch, n_out): return getattr(tvm, arch)(num_classes=n_out) if hasattr(tvm, arch) else None
 
-def compare(archs=('resnet18',),  # Architecture names from `ARCHS`
+def speed_table(archs=('resnet18',),  # Architecture names from `ARCHS`
             size:int=64,  # Image size; CIFAR ResNets (resnet20...) always use 32
             bs:int=32,  # Batch size
             device='cpu',  # Where to run
@@ -192,7 +192,7 @@ def bench(quick:bool=False,  # ResNet-18/20, two rounds, `light` and `memory` pi
     peak = peaks(device, amp)
     show(f"device: {where}; torch {torch.__version__}; matmul peak: " + ', '.join(f"{k} {v:,.0f} GFLOP/s" for k, v in peak.items())
          + ("; amp = " + ('float16' if device.type == 'cuda' else 'bfloat16') + " autocast" if amp else ""))
-    models = compare(archs, size=size, bs=bs, device=device, amp=amp, rounds=2 if quick else 3, steps=2 if quick else 3,
+    models = speed_table(archs, size=size, bs=bs, device=device, amp=amp, rounds=2 if quick else 3, steps=2 if quick else 3,
                      warmup=1 if quick else 2, peak=peak)
     show(_fmt(models, ['arch', 'size', 'impl', 'format', 'precision', 'train_img_s', 'train_vs_tv', 'infer_img_s',
                        'infer_vs_tv', 'train_gflop_s', 'pct_of_peak', 'activations_mib'] + (['cuda_peak_mib'] if device.type == 'cuda' else [])))
