@@ -7,8 +7,9 @@ in `pyproject.toml` (`[project.urls] Repository`).
 `nbs/index.ipynb` runs the same check in `nbdev-test`.
 """
 from __future__ import annotations
-import json, re, sys, tomllib
+import re, sys, tomllib
 from pathlib import Path
+from fastcore.nbio import read_nb, write_nb
 
 ROOT = Path(__file__).resolve().parents[1]
 BADGE_RE = re.compile(r'\[!\[Open In Colab\]\([^)]*\)\]\(([^)]*)\)')
@@ -36,7 +37,7 @@ def install_line(root: Path = ROOT) -> str:
 
 def problems(nb_path: Path, root: Path = ROOT) -> list[str]:
     "What is wrong with `nb_path`'s badge and install cell (empty when both are right)."
-    cells = json.loads(nb_path.read_text())['cells']
+    cells = read_nb(nb_path)['cells']
     md = [''.join(c['source']) for c in cells if c['cell_type'] == 'markdown']
     code = [''.join(c['source']) for c in cells if c['cell_type'] == 'code']
     out = []
@@ -57,7 +58,7 @@ def _src(text): return text.splitlines(True)
 
 
 def fix(nb_path: Path, root: Path = ROOT) -> bool:
-    nb = json.loads(nb_path.read_text())
+    nb = read_nb(nb_path)
     cells, changed = nb['cells'], False
     badge = f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({badge_link(nb_path, root)})"
     # badge: its own markdown cell right after the title cell
@@ -80,7 +81,7 @@ def fix(nb_path: Path, root: Path = ROOT) -> bool:
     for c in cells:  # the repository URL typed anywhere else (a pip line in the prose)
         text = ''.join(c['source'])
         if REPO_RE.sub(repo_url(root), text) != text: c['source'] = _src(REPO_RE.sub(repo_url(root), text)); changed = True
-    if changed: nb_path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + '\n')
+    if changed: write_nb(nb, nb_path)
     return changed
 
 

@@ -24,8 +24,9 @@ Checks:
   `blocks.html`) and an anchor that page has (a heading, or a `show_doc` entry).
 """
 from __future__ import annotations
-import ast, json, re, sys, time, tomllib
+import ast, re, sys, time, tomllib
 from pathlib import Path
+from fastcore.nbio import read_nb, write_nb
 
 ROOT = Path(__file__).resolve().parents[1]
 PROC = ROOT/'_proc'
@@ -59,18 +60,18 @@ def _only_imports(src: str) -> bool:
 
 def hidden_exports(nb: Path) -> list[str]:
     "Cells of `nb` exported with `#| export` although they hold more than imports: their source is missing on the site"
-    cells = json.loads(nb.read_text())['cells']
+    cells = read_nb(nb)['cells']
     return [f"{nb.name} cell {i} (id {c.get('id')}): `#| export` -> `#| exports`: {_src(c).splitlines()[1][:60] if len(_src(c).splitlines()) > 1 else ''}"
             for i, c in enumerate(cells) if c['cell_type'] == 'code' and EXPORT.search(_src(c)) and not _only_imports(_src(c))]
 
 
 def fix_exports(nb: Path) -> int:
     "Apply the rule to `nb` in place (only the directive line changes); the number of cells changed"
-    d = json.loads(nb.read_text()); n = 0
+    d = read_nb(nb); n = 0
     for c in d['cells']:
         if c['cell_type'] == 'code' and EXPORT.search(_src(c)) and not _only_imports(_src(c)):
             c['source'] = EXPORT.sub(r'\1exports\2', _src(c), count=1).splitlines(True); n += 1
-    if n: nb.write_text(json.dumps(d, indent=1, ensure_ascii=False) + '\n')
+    if n: write_nb(d, nb)
     return n
 
 
@@ -102,8 +103,8 @@ def rerun_problems(root: Path = ROOT, proc: Path = PROC) -> list[str]:
     for pnb in sorted(proc.glob('*.ipynb')):
         src = root/'nbs'/pnb.name
         if not src.exists(): continue
-        saved = {c.get('id'): c for c in json.loads(src.read_text())['cells'] if c['cell_type'] == 'code'}
-        for c in json.loads(pnb.read_text())['cells']:
+        saved = {c.get('id'): c for c in read_nb(src)['cells'] if c['cell_type'] == 'code'}
+        for c in read_nb(pnb)['cells']:
             s = saved.get(c.get('id'))
             if c['cell_type'] != 'code' or s is None or not s.get('outputs') or 'show_doc(' in _src(s): continue
             if _outs(c) != _outs(s):
@@ -136,7 +137,7 @@ def pages(proc: Path = PROC) -> dict[str, dict]:
     "Processed pages by the name the site gives them: their anchors and their links"
     res = {}
     for nb in sorted(proc.glob('*.ipynb')):
-        cells = json.loads(nb.read_text())['cells']
+        cells = read_nb(nb)['cells']
         texts = [t for c in cells for t in _texts(c)]
         anchors = {slug(h) for t in texts for h in HEADING.findall(t)}
         anchors |= {m for t in texts for m in re.findall(r'\{#([\w.-]+)[^}]*\}|\bid="([^"]+)"', t) for m in m if m}
@@ -184,7 +185,7 @@ def doc_order_problems(proc: Path = PROC) -> list[str]:
     "Documentation entries that nbdev did not put directly above the source that defines them"
     res = []
     for pnb in sorted(proc.glob('*.ipynb')):
-        cells = json.loads(pnb.read_text())['cells']
+        cells = read_nb(pnb)['cells']
         for i, c in enumerate(cells):
             src = _src(c)
             if c['cell_type'] != 'code' or 'output: asis' not in src or not (m := SHOW_DOC.search(src)): continue

@@ -21,8 +21,9 @@ Checked in every notebook:
 `nbs/index.ipynb` runs `problems` for every notebook in `nbdev-test`.
 """
 from __future__ import annotations
-import base64, json, re, socket, struct, sys
+import base64, re, socket, struct, sys
 from pathlib import Path
+from fastcore.nbio import read_nb, write_nb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from colab import notebooks  # the same list of notebooks the Colab check walks
@@ -54,7 +55,7 @@ def _machine_names() -> list[str]:
 def problems(nb_path: Path) -> list[str]:
     "Everything wrong with the committed outputs of notebook `nb_path` (empty when it is clean)"
     raw = nb_path.read_bytes()
-    nb, out, name = json.loads(raw), [], nb_path.name
+    nb, out, name = read_nb(nb_path), [], nb_path.name
     if len(raw) > MAX_NB_BYTES: out.append(f"{name}: {len(raw):,} bytes, over {MAX_NB_BYTES:,}: shrink its outputs")
     hosts = [re.compile(rf'(?<![\w-]){re.escape(h)}(?![\w-])') for h in _machine_names()]
     for i, c in enumerate(nb['cells']):
@@ -106,14 +107,14 @@ def _without_bars(o: dict) -> list[str]:
 
 def strip_empty(nb_path: Path) -> int:
     "Drop leftover progress bars (empty HTML, bare text bars); returns how many were dropped"
-    nb, n = json.loads(nb_path.read_text()), 0
+    nb, n = read_nb(nb_path), 0
     for c in nb['cells']:
         keep = [o for o in c.get('outputs', []) if not _empty_html(o)]
         n += len(c.get('outputs', [])) - len(keep)
         for o in keep:
             if o.get('name') == 'stdout' and _bars(o): o['text'], n = [l + '\n' for l in _without_bars(o)], n + 1
         if c['cell_type'] == 'code': c['outputs'] = keep
-    if n: nb_path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + '\n')
+    if n: write_nb(nb, nb_path)
     return n
 
 
@@ -132,7 +133,7 @@ def recompress(nb_path: Path) -> int:
     import base64, io
     import numpy as np
     from PIL import Image
-    nb, n = json.loads(nb_path.read_text()), 0
+    nb, n = read_nb(nb_path), 0
     for c in nb['cells']:
         for o in c.get('outputs', []):
             b64 = o.get('data', {}).get('image/png')
@@ -143,19 +144,19 @@ def recompress(nb_path: Path) -> int:
             im.save(buf, format='PNG', optimize=True, compress_level=9)
             if len(buf.getvalue()) < len(raw) and (np.asarray(Image.open(buf)) == np.asarray(im)).all():
                 o['data']['image/png'] = base64.b64encode(buf.getvalue()).decode() + '\n'; n += 1
-    if n: nb_path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + '\n')
+    if n: write_nb(nb, nb_path)
     return n
 
 
 def strip_photos(nb_path: Path) -> int:
     "Drop image outputs from the cells marked with `PHOTO_MARK`; returns how many were dropped"
-    nb, n = json.loads(nb_path.read_text()), 0
+    nb, n = read_nb(nb_path), 0
     for c in nb['cells']:
         if c['cell_type'] != 'code' or PHOTO_MARK not in ''.join(c['source']): continue
         keep = [o for o in c.get('outputs', []) if not any(k.startswith('image/') for k in o.get('data', {}))]
         n += len(c.get('outputs', [])) - len(keep)
         c['outputs'] = keep
-    if n: nb_path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + '\n')
+    if n: write_nb(nb, nb_path)
     return n
 
 

@@ -8,8 +8,9 @@ A lesson notebook has a markdown cell starting with `## Questions` holding 6 to 
 mentions `IN_TEST` (the quick test budget goes in a `#| hide` cell after the real one). `nbs/index.ipynb` runs `problems` for every lesson notebook in `nbdev-test`.
 """
 from __future__ import annotations
-import json, re, sys
+import re, sys
 from pathlib import Path
+from fastcore.nbio import read_nb, write_nb
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = ['00_blocks', '01_models', '03_train', '06_cifar_fast', '07_degradation', '08_pooling', '09_pitfalls', '10_tricks',
@@ -24,7 +25,7 @@ def hidden(source: str) -> bool: return bool(re.match(r'#\|\s*hide\b', source))
 
 def problems(nb_path: Path) -> list[str]:
     "What is missing from lesson notebook `nb_path`: its questions section, a figure, test plumbing out of sight (empty when fine)."
-    cells = json.loads(Path(nb_path).read_text())['cells']
+    cells = read_nb(nb_path)['cells']
     out = [f"{nb_path.name}: a visible cell mentions IN_TEST (move the quick budget into a `#| hide` cell): {''.join(c['source'])[:60]!r}"
            for c in cells if c['cell_type'] == 'code' and 'IN_TEST' in ''.join(c['source']) and not hidden(''.join(c['source']))]
     if not any(k.startswith('image/') for c in cells for o in c.get('outputs', []) for k in o.get('data', {})):

@@ -8,8 +8,9 @@ notebook (its lessons, tests and exported code alike) must name a module owned b
 higher. `nbs/index.ipynb` runs `problems` in `nbdev-test`.
 """
 from __future__ import annotations
-import json, re, sys
+import re, sys
 from pathlib import Path
+from fastcore.nbio import read_nb, write_nb
 
 ROOT = Path(__file__).resolve().parents[1]
 IMPORT = re.compile(r'^\s*(?:from|import)\s+resnet_fastai\.(\w+)', re.M)
@@ -19,7 +20,7 @@ DEFAULT_EXP = re.compile(r'^#\|\s*default_exp\s+(\w+)', re.M)
 def numbered(root: Path = ROOT) -> list[Path]: return sorted((root/'nbs').glob('[0-9][0-9]_*.ipynb'))
 
 
-def sources(nb: Path) -> str: return '\n'.join(''.join(c['source']) for c in json.loads(nb.read_text())['cells'])
+def sources(nb: Path) -> str: return '\n'.join(''.join(c['source']) for c in read_nb(nb)['cells'])
 
 
 def owners(root: Path = ROOT) -> dict[str, Path]:

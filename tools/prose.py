@@ -8,8 +8,9 @@ tables, headings, math and link targets. A sentence ends at `.`, `!` or `?` foll
 digit, or at the end of a list item or paragraph. Limits: median at most 22 words, none over 40.
 """
 from __future__ import annotations
-import json, re, statistics, sys
+import re, statistics, sys
 from pathlib import Path
+from fastcore.nbio import read_nb, write_nb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from lessons import lessons, ROOT
@@ -37,7 +38,7 @@ def sentences(md: str) -> list[str]:
 
 
 def measure(nb: Path) -> list[str]:
-    cells = json.loads(nb.read_text())['cells']
+    cells = read_nb(nb)['cells']
     return [s for c in cells if c['cell_type'] == 'markdown' for s in sentences(''.join(c['source']))]
 
 
