@@ -14,10 +14,10 @@ from torch import nn
 import torchvision.models as tvm
 from .models import ARCHS, get_arch, stage_summary
 from .data import timer
-from .train import hardware
+from .train import hardware, cpu_bf16
 
 # %% auto #0
-__all__ = ['PIPELINES', 'matmul_peak', 'cpu_bf16', 'peaks', 'step_rate', 'saved_for_backward', 'speed_table', 'pipeline', 'bench',
+__all__ = ['PIPELINES', 'matmul_peak', 'peaks', 'step_rate', 'saved_for_backward', 'speed_table', 'pipeline', 'bench',
            'plot_bench']
 
 # %% ../nbs/05_bench.ipynb #742350d9
@@ -33,11 +33,6 @@ def matmul_peak(device='cpu',  # Device to measure, e.g. 'cpu' or 'cuda'
     t = timer('a @ b', a=a, b=b)  # PyTorch's timer; it waits for the GPU before reading the clock
     best = min(t.timeit(1).mean for _ in range(reps))  # each call also runs untimed warm-up multiplications
     return 2 * n ** 3 / best / 1e9
-
-# %% ../nbs/05_bench.ipynb #a5f5efdf
-def cpu_bf16() -> bool:
-    "Whether oneDNN has native bfloat16 kernels for this CPU (AVX512-BF16 or AMX); whether bfloat16 autocast beats float32 depends on the CPU: time it"
-    return torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported()
 
 # %% ../nbs/05_bench.ipynb #38e8375c
 def peaks(device='cpu', amp:bool=False) -> dict:

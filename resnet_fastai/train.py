@@ -30,9 +30,9 @@ from .models import ResNet, get_arch, load_torchvision_weights, resnet_split
 
 # %% auto #0
 __all__ = ['PRECISIONS', 'HEADLINE_MIME', 'make_learner', 'CPUMixedPrecision', 'resolve_precision', 'precision_callbacks',
-           'hardware', 'cpu_amx', 'fast_precision', 'load_pretrained', 'trainable_fraction', 'CheckpointError',
-           'read_checkpoint', 'Checkpoint', 'seed_run', 'train', 'compare', 'clear_gap', 'points', 'gap_chart',
-           'loss_curves', 'claim', 'headline_bundle', 'headline', 'headlines']
+           'hardware', 'cpu_bf16', 'cpu_amx', 'fast_precision', 'load_pretrained', 'trainable_fraction',
+           'CheckpointError', 'read_checkpoint', 'Checkpoint', 'seed_run', 'train', 'compare', 'clear_gap', 'points',
+           'gap_chart', 'loss_curves', 'claim', 'headline_bundle', 'headline', 'headlines']
 
 # %% ../nbs/03_train.ipynb #d7b21f86
 def make_learner(dls,  # fastai DataLoaders; `dls.c` sets the number of outputs
@@ -121,6 +121,11 @@ def hardware(device=None,  # The device to name (default: fastai's `default_devi
     model = next((l.split(':', 1)[1].strip() for l in Path('/proc/cpuinfo').read_text().splitlines() if l.startswith('model name')), None) \
         if Path('/proc/cpuinfo').exists() else None
     return f"{model or platform.processor() or platform.machine()} CPU, {torch.get_num_threads()} threads"
+
+# %% ../nbs/03_train.ipynb #a5f5efdf
+def cpu_bf16() -> bool:
+    "Whether oneDNN has native bfloat16 kernels for this CPU (AVX512-BF16 or AMX); whether bfloat16 autocast beats float32 depends on the CPU: time it"
+    return torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported()
 
 # %% ../nbs/03_train.ipynb #99c82f68
 def cpu_amx() -> bool:
