@@ -1,4 +1,4 @@
-"""Deeper plain networks train *worse*, not just generalise worse: the paper's plain and residual CIFAR-10 networks from 20 to 56 layers, trained with the fast recipe, against He et al. (2015, Fig. 6 and Table 6), then the gradient norms of every layer and slices of the loss surface, measured.
+"""Plain networks get worse with depth, ResNets better: the paper's CIFAR-10 experiment, gradients, loss surfaces.
 
 Docs: https://resnet-fastai.github.io/resnet-fastai/degradation.html.md"""
 
@@ -69,7 +69,7 @@ def fit_plain(dls,  # `DataLoaders` to train on
               cbs=None,  # Callbacks, e.g. `precision_callbacks('amp')`; each run gets its own copy
               snapshot_at:int|None=None,  # Also keep the weights after this many steps (`Snapshot`)
              ) -> Learner:
-    "Train `model()` with `fit_one_cycle`, recording the error on the training batches and on the validation set every epoch."
+    "Train `model()` with `fit_one_cycle`, recording the error on the training batches and the validation set."
     seed_run(dls, seed)  # the same initialisation, and the same batches in the same order, for every model
     run_cbs = [copy.deepcopy(cb) for cb in L(cbs)] + ([Snapshot(snapshot_at)] if snapshot_at is not None else [])
     learn = Learner(dls, model(), loss_func=CrossEntropyLossFlat(), metrics=error, cbs=run_cbs)
@@ -83,20 +83,23 @@ def grad_norms(model:nn.Module,  # The network; not modified (a copy is used)
                yb:torch.Tensor,  # Their targets
                loss_func=F.cross_entropy,  # Called as `loss_func(model(xb), yb)`
               ) -> pd.Series:
-    "L2 norm of the loss gradient of every `nn.Conv2d` weight, in forward order, after one backward pass in training mode (float32, on the batch's device)."
-    xb, yb = torch.as_tensor(xb).as_subclass(torch.Tensor).float(), torch.as_tensor(yb).as_subclass(torch.Tensor)  # plain tensors, as fastai feeds the model
+    "L2 norm of each `nn.Conv2d` weight's loss gradient, input to output, after one backward pass (training mode)."
+    # plain tensors, as fastai feeds the model
+    xb, yb = torch.as_tensor(xb).as_subclass(torch.Tensor).float(), torch.as_tensor(yb).as_subclass(torch.Tensor)
     m = copy.deepcopy(model).float().train().to(xb.device)  # the copy goes where the batch is
     m.zero_grad()
     convs = [(n, mod) for n, mod in m.named_modules() if isinstance(mod, nn.Conv2d)]
-    if not convs: raise ValueError(f"grad_norms measures nn.Conv2d weights and {type(model).__name__} has none: pass a convolutional network")
+    if not convs: raise ValueError(f"grad_norms measures nn.Conv2d weights and {type(model).__name__} has none: "
+                                   "pass a convolutional network")
     loss_func(m(xb), yb).backward()
-    return pd.Series({n: mod.weight.grad.norm().item() for n, mod in convs if mod.weight.grad is not None}, name='grad_norm')
+    return pd.Series({n: mod.weight.grad.norm().item() for n, mod in convs if mod.weight.grad is not None},
+                     name='grad_norm')
 
 # %% ../nbs/07_degradation.ipynb #0f557a59
 def filter_direction(model:nn.Module,  # The trained network the direction is for
                      seed:int=0,  # Fixes the random direction
                     ) -> list:
-    "A random direction in `model`'s weight space, one tensor per parameter, each filter scaled to the norm of the weights' filter (Li et al. 2018); zero for biases and batch norm."
+    "A random direction in weight space, each filter scaled to its weights' norm (Li et al. 2018); zero for BN."
     g, out = torch.Generator().manual_seed(seed), []
     for p in model.parameters():
         w = p.detach().float().cpu()
@@ -110,22 +113,26 @@ def filter_direction(model:nn.Module,  # The trained network the direction is fo
 @torch.no_grad()
 def losses_at(model:nn.Module,  # The trained network; not modified (a copy is moved)
               directions:list,  # One or two directions from `filter_direction`
-              coords:list,  # One point per entry: the step along each direction, e.g. [-1, 0, 1] or [(0, 0), (0.5, -0.5)]
+              coords:list,  # One point per entry, a step per direction: [-1, 0, 1] or [(0, 0), (0.5, -0.5)]
               xb:torch.Tensor,  # Images the loss is averaged over, as the model takes them
               yb:torch.Tensor,  # Their targets
               bs:int=256,  # Images per forward pass
              ) -> list:
-    "Mean cross-entropy of `model` in evaluation mode on (`xb`, `yb`) at the weights θ + Σ c_k·d_k, for every point c of `coords` (on the batch's device)."
+    "Mean cross-entropy of `model` (evaluation mode) on (`xb`, `yb`) at the weights θ + Σ c_k·d_k, for each point c."
     xb, yb = torch.as_tensor(xb).as_subclass(torch.Tensor).float(), torch.as_tensor(yb).as_subclass(torch.Tensor)
     m = copy.deepcopy(model).float().eval().to(xb.device)
     params = list(m.parameters())
     if any(len(d) != len(params) for d in directions):
-        raise ValueError(f"a direction does not fit this model ({len(params)} parameter tensors): make it with filter_direction(model)")
+        raise ValueError(f"a direction does not fit this model ({len(params)} parameter tensors): "
+                         "make it with filter_direction(model)")
     base, dirs = [p.detach().clone() for p in params], [[t.to(xb.device) for t in d] for d in directions]
     out = []
     for c in coords:
         c = [float(v) for v in (c if isinstance(c, (tuple, list)) else [c])]
-        if len(c) != len(dirs): raise ValueError(f"point {c} has {len(c)} coordinates for {len(dirs)} directions: give one step per direction")
+        if len(c) != len(dirs):
+            raise ValueError(f"point {c} has {len(c)} coordinates for {len(dirs)} directions: "
+                             "give one step per direction")
         for i, (p, b) in enumerate(zip(params, base)): p.copy_(b + sum(ck * d[i] for ck, d in zip(c, dirs)))
-        out.append(sum(F.cross_entropy(m(xb[j:j + bs]), yb[j:j + bs], reduction='sum').item() for j in range(0, len(xb), bs)) / len(xb))
+        out.append(sum(F.cross_entropy(m(xb[j:j + bs]), yb[j:j + bs], reduction='sum').item()
+                       for j in range(0, len(xb), bs)) / len(xb))
     return out
