@@ -1,4 +1,4 @@
-"""The five ResNet tutorials this project grew from: each article's network trained the way its article trains it, beside ours, on the same data and seeds, and each article's own claim checked.
+"""The five tutorials this project grew from: each network trained as its article trains it, beside ours.
 
 Docs: https://resnet-fastai.github.io/resnet-fastai/articles.html.md"""
 
@@ -27,7 +27,7 @@ __all__ = ['SCHEDULES', 'keras_crossentropy', 'ends_with_softmax', 'article_mode
 def keras_crossentropy(probs:torch.Tensor,  # Probabilities, from a network that ends with a softmax
                        targ:torch.Tensor,  # Class indices
                       ) -> torch.Tensor:
-    "Keras' `categorical_crossentropy` on probabilities: the log-likelihood of the right class, each probability clipped to [1e-7, 1 - 1e-7]."
+    "Keras' `categorical_crossentropy` on probabilities: the right class's log-likelihood, clipped to [1e-7, 1 - 1e-7]."
     return F.nll_loss(torch.log(probs.float().clamp(1e-7, 1 - 1e-7)), targ)
 
 # %% ../nbs/12_articles.ipynb #79b55f95
@@ -45,24 +45,27 @@ def article_model(net:str,  # A key of `ARTICLES` (an article's network) or of `
     "The network `net` for `n_out` classes: an article's, as written (`article_net`), or ours (`get_arch`)."
     if net in ARTICLES: return article_net(net, n_out, residual=residual, article_init=article_init, **changes)
     if net in ARCHS: return get_arch(net, n_out, residual=residual, **changes)
-    raise ValueError(f"unknown network {net!r}: use an article's ({', '.join(ARTICLES)}) or one of ours ({', '.join(ARCHS)})")
+    raise ValueError(f"unknown network {net!r}: use an article's ({', '.join(ARTICLES)}) "
+                     f"or one of ours ({', '.join(ARCHS)})")
 
 # %% ../nbs/12_articles.ipynb #590165d9
-SCHEDULES = {'keras': 1e-3, 'one_cycle': 4e-3}  # the learning rate of each: Keras' constant Adam rate; the one-cycle peak of `train(lr=8e-3)`
+# the learning rate of each: Keras' constant Adam rate; the one-cycle peak of `train(lr=8e-3)`
+SCHEDULES = {'keras': 1e-3, 'one_cycle': 4e-3}
 
 def fit_article(dls,  # DataLoaders to train on
                 net:str='keras-resnet50',  # A key of `ARTICLES` or of `ARCHS`
-                schedule:str='keras',  # 'keras': Adam at a constant rate, as the Keras articles train; 'one_cycle': fastai's one-cycle, as this project trains
+                schedule:str='keras',  # 'keras': constant-rate Adam (articles); 'one_cycle': fastai's one-cycle (ours)
                 epochs:int=3,
                 lr:float|None=None,  # None: the schedule's own rate (`SCHEDULES`)
                 seed:int=0,  # Fixes the initialisation and the order of the batches
-                cbs=None,  # Callbacks, e.g. `precision_callbacks('amp', channels_last=True)`; each run gets its own copy
+                cbs=None,  # Callbacks, e.g. `precision_callbacks('amp', channels_last=True)`; each run gets a copy
                 residual:bool=True,  # False: the plain twin
                 article_init:bool=True,  # False: our initialisation for an article's network
                 **changes,  # Arguments of `custom_resnet` that replace the network's own
                ) -> Learner:
-    "Train `net` on `dls` as its article trains it (`schedule='keras'`) or as this project does; records training and validation accuracy."
-    if schedule not in SCHEDULES: raise ValueError(f"unknown schedule {schedule!r}: use 'keras' (constant Adam) or 'one_cycle'")
+    "Train `net` on `dls` as its article does (`schedule='keras'`) or as we do; records train and validation accuracy."
+    if schedule not in SCHEDULES: raise ValueError(f"unknown schedule {schedule!r}: "
+                                                   "use 'keras' (constant Adam) or 'one_cycle'")
     seed_run(dls, seed)  # the same batches in the same order for every network
     model = article_model(net, dls.c, residual=residual, article_init=article_init, **changes)
     opt = partial(Adam, sqr_mom=0.999, eps=1e-7, wd=0.) if schedule == 'keras' else Adam
@@ -77,19 +80,19 @@ def fit_article(dls,  # DataLoaders to train on
 
 # %% ../nbs/12_articles.ipynb #e43cc5df
 class KerasV15Bottleneck(KerasBottleneck):
-    "The Keras tutorial's bottleneck with the stride moved to the 3x3 convolution (ResNet v1.5); everything else as written."
+    "The Keras tutorial's bottleneck with the stride moved to the 3x3 conv (ResNet v1.5); everything else as written."
     def conv(self, ni, nf, ks, stride, last=False):
         return ConvLayer(ni, nf, ks, stride=stride, act_cls=None if last else nn.ReLU, bias=True)
 
 # %% ../nbs/12_articles.ipynb #89d65f03
 class ReluBeforeAddBlock(ResBlock):
-    "Our block with the TF2 tutorial's first mistake only: the branch's last convolution keeps its ReLU, so the branch can only add."
+    "Our block with the TF2 tutorial's first mistake only: the branch's last conv keeps its ReLU, so it can only add."
     def conv(self, ni, nf, ks, stride, last=False):
         return ConvLayer(ni, nf, ks, stride=stride, act_cls=nn.ReLU)
 
 # %% ../nbs/12_articles.ipynb #ded1a3dc
 class FreshBnBlock(ResBlock):
-    "Our block with the TF2 tutorial's second mistake only: every batch norm of the branch made afresh at each call (`FreshBatchNorm`)."
+    "Our block with the TF2 tutorial's second mistake only: the branch's BNs made afresh per call (`FreshBatchNorm`)."
     def conv(self, ni, nf, ks, stride, last=False):
         layers = [nn.Conv2d(ni, nf, ks, stride=stride, padding=ks // 2, bias=False), FreshBatchNorm()]
         return nn.Sequential(*layers, *([] if last else [nn.ReLU()]))

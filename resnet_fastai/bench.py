@@ -1,4 +1,4 @@
-"""How fast our ResNets train and predict, side by side with torchvision's, against the hardware's own matmul speed; and how much of the model's speed the input pipeline keeps. `resnet-fastai bench` prints the same table.
+"""How fast our ResNets train and predict, beside torchvision's and against the hardware's own matmul speed.
 
 Docs: https://resnet-fastai.github.io/resnet-fastai/bench.html.md"""
 
@@ -60,7 +60,8 @@ def step_rate(model:nn.Module,  # The model to time; moved to `device`
     x = torch.randn(bs, 3, size, size, device=device).contiguous(memory_format=fmt)
     y = torch.randint(0, 10, (bs,), device=device)
     opt = torch.optim.SGD(model.parameters(), lr=1e-3) if train else None
-    cast = torch.autocast(device.type, dtype=torch.float16 if device.type == 'cuda' else torch.bfloat16) if amp else nullcontext()
+    cast = torch.autocast(device.type,
+                          dtype=torch.float16 if device.type == 'cuda' else torch.bfloat16) if amp else nullcontext()
     def one():
         with cast:
             if train:
@@ -75,7 +76,7 @@ def step_rate(model:nn.Module,  # The model to time; moved to `device`
 def saved_for_backward(model:nn.Module,  # Model in training mode
                        x:torch.Tensor,  # An input batch
                       ) -> int:
-    "Bytes of the activations autograd saves during `model(x)` for the backward pass (each tensor once, weights not counted)."
+    "Bytes of activations autograd saves in `model(x)` for the backward pass (each tensor once, weights not counted)."
     weights = {p.data_ptr() for p in model.parameters()}
     seen = {}
     def pack(t):
@@ -93,13 +94,13 @@ def speed_table(archs=('resnet18',),  # Architecture names from `ARCHS`
             bs:int=32,  # Batch size
             device='cpu',  # Where to run
             formats=('contiguous', 'channels_last'),  # Memory formats to try
-            amp:bool|None=None,  # Also run mixed precision; default: on CUDA, and on CPUs with native bfloat16 (`cpu_bf16`)
+            amp:bool|None=None,  # Also run mixed precision; default: on CUDA and on CPUs with native bf16 (`cpu_bf16`)
             rounds:int=3,  # Alternating rounds; medians are reported
             steps:int=3,  # Timed steps per measurement
-            peak:dict|None=None,  # Matmul GFLOP/s of `device` per precision, {'fp32': ..., 'amp': ...} (default: measured)
+            peak:dict|None=None,  # Matmul GFLOP/s of `device`: {'fp32': ..., 'amp': ...} (default: measured)
             warmup:int=2,  # Untimed steps before each measurement
            ) -> pd.DataFrame:
-    "Training and inference images/s of our models and torchvision's, alternating, with ratios and the fraction of peak."
+    "Training and inference images/s of our models and torchvision's, alternating, with ratios and fraction of peak."
     for arch in archs:
         if arch not in ARCHS: raise ValueError(f"unknown architecture {arch!r}: choose from {', '.join(ARCHS)}")
     device = torch.device(device)
@@ -114,20 +115,24 @@ def speed_table(archs=('resnet18',),  # Architecture names from `ARCHS`
             if model is None: continue
             for fmt in formats:
                 for prec in (['fp32', 'amp'] if amp else ['fp32']):
-                    configs.append(dict(arch=arch, size=sz, impl=impl, format=fmt, precision=prec, model=model, macs=macs))
+                    configs.append(dict(arch=arch, size=sz, impl=impl, format=fmt, precision=prec, model=model,
+                                        macs=macs))
     times = {i: {'train': [], 'infer': []} for i in range(len(configs))}
     for _ in range(rounds):
         for i, c in enumerate(configs):
             for mode in ('train', 'infer'):
-                times[i][mode].append(step_rate(c['model'], bs, c['size'], train=mode == 'train', device=device, steps=steps, warmup=warmup,
-                                                channels_last=c['format'] == 'channels_last', amp=c['precision'] == 'amp'))
+                times[i][mode].append(step_rate(c['model'], bs, c['size'], train=mode == 'train', device=device,
+                                                steps=steps, warmup=warmup,
+                                                channels_last=c['format'] == 'channels_last',
+                                                amp=c['precision'] == 'amp'))
     rows = []
     for i, c in enumerate(configs):
         train_ips, infer_ips = statistics.median(times[i]['train']), statistics.median(times[i]['infer'])
         x = torch.randn(bs, 3, c['size'], c['size'], device=device)
         mem = saved_for_backward(c['model'].to(device, memory_format=torch.contiguous_format), x) / 2**20
         cuda_peak = float('nan')
-        if device.type == 'cuda':  # the allocator's high-water mark over one training step: weights, gradients, activations
+        # the allocator's high-water mark over one training step: weights, gradients, activations
+        if device.type == 'cuda':
             torch.cuda.reset_peak_memory_stats(device)
             step_rate(c['model'], bs, c['size'], train=True, device=device, steps=1, warmup=0,
                       channels_last=c['format'] == 'channels_last', amp=c['precision'] == 'amp')
@@ -153,7 +158,7 @@ def pipeline(size:int=64,  # Image size
              arch:str='resnet18',  # Model to feed
              n_batches:int=20,  # Batches per measurement
              rounds:int=3,  # Interleaved rounds; medians, and the range of `efficiency`
-             augs=('light', 'fastai', 'memory'),  # Pipelines to compare: `light`, `fastai`, `none` (see `image_dls`), `memory` (`light` + `cache='memory'`)
+             augs=('light', 'fastai', 'memory'),  # Pipelines: `light`, `fastai`, `none`, `memory` (see `PIPELINES`)
              n_per_class:int|None=None,  # Use only the first images of each class (quick runs)
              device=None,  # Where the batches and the model go (default: fastai's, the GPU if there is one)
             ) -> pd.DataFrame:
@@ -163,9 +168,11 @@ def pipeline(size:int=64,  # Image size
         if aug not in PIPELINES: raise ValueError(f"unknown pipeline {aug!r}: choose from {', '.join(PIPELINES)}")
     rows = []
     for aug in augs:
-        dls = imagenette_dls(size=size, bs=bs, n_per_class=n_per_class, seed=0, verify=False, device=device, **PIPELINES[aug])
+        dls = imagenette_dls(size=size, bs=bs, n_per_class=n_per_class, seed=0, verify=False, device=device,
+                             **PIPELINES[aug])
         r = pipeline_efficiency(dls.train, get_arch(arch, dls.c), n_batches=n_batches, rounds=rounds)
-        rows.append(dict(pipeline=aug, workers=dls.train.fake_l.num_workers, size=size, bs=bs, **r))  # (`dl.num_workers` is fastai's internal 1)
+        # (`dl.num_workers` is fastai's internal 1)
+        rows.append(dict(pipeline=aug, workers=dls.train.fake_l.num_workers, size=size, bs=bs, **r))
     return pd.DataFrame(rows)
 
 # %% ../nbs/05_bench.ipynb #70f03b04
@@ -181,30 +188,37 @@ def bench(quick:bool=False,  # ResNet-18/20, two rounds, `light` and `memory` pi
     "Measure, print and return the model table (ours vs torchvision) and the input-pipeline table."
     show = show or (lambda x: print(x.to_string(index=False) if isinstance(x, pd.DataFrame) else x))
     device = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
-    archs = archs or (('resnet18', 'resnet20') if quick else ('resnet18', 'resnet34', 'resnet50', 'resnet20', 'resnet56'))
+    archs = archs or (('resnet18', 'resnet20') if quick
+                      else ('resnet18', 'resnet34', 'resnet50', 'resnet20', 'resnet56'))
     where = hardware(device)
     amp = device.type == 'cuda' or cpu_bf16()
     peak = peaks(device, amp)
-    show(f"device: {where}; torch {torch.__version__}; matmul peak: " + ', '.join(f"{k} {v:,.0f} GFLOP/s" for k, v in peak.items())
+    show(f"device: {where}; torch {torch.__version__}; matmul peak: "
+         + ', '.join(f"{k} {v:,.0f} GFLOP/s" for k, v in peak.items())
          + ("; amp = " + ('float16' if device.type == 'cuda' else 'bfloat16') + " autocast" if amp else ""))
-    models = speed_table(archs, size=size, bs=bs, device=device, amp=amp, rounds=2 if quick else 3, steps=2 if quick else 3,
-                     warmup=1 if quick else 2, peak=peak)
+    models = speed_table(archs, size=size, bs=bs, device=device, amp=amp, rounds=2 if quick else 3,
+                         steps=2 if quick else 3, warmup=1 if quick else 2, peak=peak)
     show(_fmt(models, ['arch', 'size', 'impl', 'format', 'precision', 'train_img_s', 'train_vs_tv', 'infer_img_s',
-                       'infer_vs_tv', 'train_gflop_s', 'pct_of_peak', 'activations_mib'] + (['cuda_peak_mib'] if device.type == 'cuda' else [])))
+                       'infer_vs_tv', 'train_gflop_s', 'pct_of_peak', 'activations_mib']
+                      + (['cuda_peak_mib'] if device.type == 'cuda' else [])))
     pipe = None
     if data:
         try:
-            pipe = pipeline(size=64, bs=64, n_batches=10 if quick else 40, rounds=2 if quick else 3, augs=('light', 'memory') if quick else ('light', 'fastai', 'memory'),
+            pipe = pipeline(size=64, bs=64, n_batches=10 if quick else 40, rounds=2 if quick else 3,
+                            augs=('light', 'memory') if quick else ('light', 'fastai', 'memory'),
                             n_per_class=n_per_class or (80 if quick else None), device=device)
-            show(f"\ninput pipeline, Imagenette at 64 px, resnet18 training steps (efficiency = end-to-end / model-only):")
-            show(_fmt(pipe, ['pipeline', 'workers', 'size', 'bs', 'loader_only', 'model_only', 'end_to_end', 'efficiency', 'eff_min', 'eff_max', 'in_series']))
+            show(f"\ninput pipeline, Imagenette at 64 px, resnet18 training steps "
+                 f"(efficiency = end-to-end / model-only):")
+            show(_fmt(pipe, ['pipeline', 'workers', 'size', 'bs', 'loader_only', 'model_only', 'end_to_end',
+                             'efficiency', 'eff_min', 'eff_max', 'in_series']))
         except Exception as e: show(f"\ninput pipeline not measured: {e}")
     return dict(models=models, pipeline=pipe, peak=peak, device=where)
 
 def _fmt(df, cols):
     out = df[cols].copy()
     for c in out.columns:
-        if c.endswith(('_vs_tv', 'efficiency', 'eff_min', 'eff_max', 'in_series')): out[c] = out[c].map(lambda v: '' if pd.isna(v) else f'{v:.2f}x' if 'vs' in c else f'{v:.0%}')
+        if c.endswith(('_vs_tv', 'efficiency', 'eff_min', 'eff_max', 'in_series')):
+            out[c] = out[c].map(lambda v: '' if pd.isna(v) else f'{v:.2f}x' if 'vs' in c else f'{v:.0%}')
         elif out[c].dtype.kind == 'f': out[c] = out[c].map(lambda v: f'{v:,.1f}')
     return out
 
@@ -229,27 +243,31 @@ def plot_bench(report:dict,  # What `bench` returns
         ax.plot(x, s.train_vs_tv, 'o', color=f'C{j}', label=label(f, p))
         ax.plot(x, s.infer_vs_tv, 'x', color=f'C{j}')
     depth = lambda a: a.replace('resnet', '')
-    ax.set(xticks=range(len(archs)), xticklabels=[depth(a) for a in archs], xlabel='ResNet depth', ylabel='ours / torchvision, images/s',
-           title='Ours / torchvision\n(o training, x inference)')
+    ax.set(xticks=range(len(archs)), xticklabels=[depth(a) for a in archs], xlabel='ResNet depth',
+           ylabel='ours / torchvision, images/s', title='Ours / torchvision\n(o training, x inference)')
     ax.legend(fontsize=7, loc='upper center', bbox_to_anchor=(0.5, -0.22), ncol=2)
     ax = axs[1]
     archs = list(dict.fromkeys(ours.arch))
     w = 0.8 / len(setups)
     for j, (f, p) in enumerate(setups):
         s = ours[(ours.format == f) & (ours.precision == p)].set_index('arch').reindex(archs)
-        ax.bar([i + (j - (len(setups) - 1) / 2) * w for i in range(len(archs))], s.train_img_s, w, color=f'C{j}', label=label(f, p))
-    ax.set(xticks=range(len(archs)), xticklabels=[f"{depth(a)}\n{int(ours[ours.arch == a]['size'].iloc[0])} px" for a in archs], xlabel='ResNet depth, image size',
-           ylabel='training images/s', title="Our training speed\n(colours as on the left)")
+        ax.bar([i + (j - (len(setups) - 1) / 2) * w for i in range(len(archs))], s.train_img_s, w, color=f'C{j}',
+               label=label(f, p))
+    ax.set(xticks=range(len(archs)),
+           xticklabels=[f"{depth(a)}\n{int(ours[ours.arch == a]['size'].iloc[0])} px" for a in archs],
+           xlabel='ResNet depth, image size', ylabel='training images/s',
+           title="Our training speed\n(colours as on the left)")
     ax.grid(axis='y', alpha=0.3)
     if pipe is not None:
         ax = axs[2]
         y = range(len(pipe))
-        ax.barh(y, pipe.efficiency, color='C0', xerr=[pipe.efficiency - pipe.eff_min, pipe.eff_max - pipe.efficiency], capsize=3,
-                label='measured (range over rounds)')
+        ax.barh(y, pipe.efficiency, color='C0', xerr=[pipe.efficiency - pipe.eff_min, pipe.eff_max - pipe.efficiency],
+                capsize=3, label='measured (range over rounds)')
         ax.plot(pipe.in_series, y, 'kd', label='in series: 1 / (1 + loader time / model time)')
         ax.axvline(1, color='k', lw=0.8)
         ax.set(yticks=y, yticklabels=[f"{a} ({w} worker{'s' * (w != 1)})" for a, w in zip(pipe.pipeline, pipe.workers)],
-               xlabel="end-to-end / model-only training speed", xlim=(0, 1.2), title="The input pipeline's share\n(Imagenette, 64 px, ResNet-18)")
+               xlabel="end-to-end / model-only training speed", xlim=(0, 1.2),
+               title="The input pipeline's share\n(Imagenette, 64 px, ResNet-18)")
         ax.invert_yaxis(); ax.legend(fontsize=7, loc='upper center', bbox_to_anchor=(0.5, -0.2))
     fig.suptitle(report['device'], fontsize=9)
     return fig

@@ -1,4 +1,4 @@
-"""`ResBlock`: the basic and bottleneck residual blocks, and their plain (no-skip) twins, built from scratch and checked against torchvision.
+"""`ResBlock`: basic and bottleneck residual blocks and their plain twins, from scratch, checked against torchvision.
 
 Docs: https://resnet-fastai.github.io/resnet-fastai/blocks.html.md"""
 
@@ -15,24 +15,26 @@ __all__ = ['ResBlock', 'draw_block', 'n_params']
 
 # %% ../nbs/00_blocks.ipynb #0b1a02ca
 class ResBlock(nn.Module):
-    "Residual block `after_add(convs(x) + shortcut(x))`: basic (3x3, 3x3) or bottleneck (1x1, 3x3, 1x1), or its plain twin."
+    "Residual block `after_add(convs(x) + shortcut(x))`: basic (3x3, 3x3), bottleneck (1x1, 3x3, 1x1), or plain twin."
     expansion = 4  # a bottleneck's two inner convolutions have `out_channels // expansion` channels
-    shortcut_norm = NormType.Batch  # batch norm after the projection's 1x1 conv (None in subclasses that put it elsewhere)
+    shortcut_norm = NormType.Batch  # BN after the projection's 1x1 conv (None in subclasses that put it elsewhere)
     def __init__(self,
                  in_channels:int,  # Channels of the input
                  out_channels:int,  # Channels of the output
                  stride:int=1,  # 2 halves the height and width (on the 3x3 convolution: "ResNet v1.5")
                  bottleneck:bool=False,  # 1x1 -> 3x3 -> 1x1 with a narrow middle, instead of two 3x3 convs
                  residual:bool=True,  # False gives the plain twin: the same convs, no shortcut
-                 avg_down:bool=False,  # ResNet-D shortcut: average-pool, then a stride-1 1x1 conv, instead of a strided 1x1 conv
+                 avg_down:bool=False,  # ResNet-D shortcut: avg-pool, then a stride-1 1x1 conv, not a strided 1x1 conv
                 ):
         super().__init__()
         if stride < 1: raise ValueError(f"stride must be a positive integer, got {stride}")
         mid = out_channels // self.expansion if bottleneck else out_channels
-        if mid < 1: raise ValueError(f"bottleneck block: out_channels={out_channels} is smaller than expansion={self.expansion}")
+        if mid < 1: raise ValueError(f"bottleneck block: out_channels={out_channels} is smaller than "
+                                     f"expansion={self.expansion}")
         shapes = ([(in_channels, mid, 1, 1), (mid, mid, 3, stride), (mid, out_channels, 1, 1)] if bottleneck else
                   [(in_channels, out_channels, 3, stride), (out_channels, out_channels, 3, 1)])
-        self.convs = nn.Sequential(*[self.conv(ni, nf, ks, s, last=i == len(shapes) - 1) for i, (ni, nf, ks, s) in enumerate(shapes)])
+        self.convs = nn.Sequential(*[self.conv(ni, nf, ks, s, last=i == len(shapes) - 1)
+                                     for i, (ni, nf, ks, s) in enumerate(shapes)])
         self.shortcut = self.projection(in_channels, out_channels, stride, avg_down) if residual else None
         self.act = self.after_add(out_channels)
         self.stride = stride
@@ -47,10 +49,11 @@ class ResBlock(nn.Module):
         return ConvLayer(ni, nf, ks, stride=stride, act_cls=None if last else nn.ReLU)
 
     def projection(self, ni, nf, stride, avg_down=False):
-        "The identity when the shape is unchanged; else a 1x1 conv (+ BN) with the block's stride, or after an average pool."
+        "Identity if the shape is unchanged; else a 1x1 conv (+ BN) with the block's stride, or after an average pool."
         if ni == nf and stride == 1: return nn.Identity()
         pool = avg_down and stride > 1
-        conv = ConvLayer(ni, nf, 1, stride=1 if pool else stride, act_cls=None, norm_type=self.shortcut_norm, bias=False)
+        conv = ConvLayer(ni, nf, 1, stride=1 if pool else stride, act_cls=None, norm_type=self.shortcut_norm,
+                         bias=False)
         return nn.Sequential(nn.AvgPool2d(stride, ceil_mode=True, count_include_pad=False), conv) if pool else conv
 
     def after_add(self, nf): return nn.ReLU(inplace=True)
@@ -68,7 +71,8 @@ def _label(l) -> str:
         (k, _), (s, _) = l.kernel_size, l.stride
         return f"conv {k}×{k}, {l.in_channels}→{l.out_channels}" + (f", stride {s}" if s > 1 else "")
     if isinstance(l, nn.BatchNorm2d): return "batch norm"
-    if isinstance(l, (nn.AvgPool2d, nn.MaxPool2d)): return f"{'average' if isinstance(l, nn.AvgPool2d) else 'max'} pool {l.kernel_size}, stride {l.stride}"
+    if isinstance(l, (nn.AvgPool2d, nn.MaxPool2d)):
+        return f"{'average' if isinstance(l, nn.AvgPool2d) else 'max'} pool {l.kernel_size}, stride {l.stride}"
     if isinstance(l, nn.Identity): return "identity"
     return type(l).__name__
 
@@ -79,7 +83,7 @@ def draw_block(block:nn.Module,  # A `ResBlock` (or subclass): `convs`, `shortcu
                ax=None,  # A matplotlib axis; default: a new figure
                title:str|None=None,  # Default: the block's class name
               ):
-    "Draw `block` from its own modules: branch left, shortcut right, the addition, what follows it, and the shapes of a forward pass."
+    "Draw `block` from its modules: branch left, shortcut right, the addition, what follows, and forward-pass shapes."
     import matplotlib.pyplot as plt
     was = block.training
     x = torch.zeros(1, *in_shape)
@@ -92,8 +96,10 @@ def draw_block(block:nn.Module,  # A `ResBlock` (or subclass): `convs`, `shortcu
     ax.set_xlim(-1.8, 4.6); ax.set_ylim(-rows + 0.3, 0.8); ax.axis('off')
     def box(x, y, text, fc=None):
         fc = fc or next((c for k, c in _COLOURS.items() if text.startswith(k)), '#eeeeee')
-        ax.text(x, y, text, ha='center', va='center', fontsize=8.5, bbox=dict(boxstyle='round,pad=0.35', fc=fc, ec='#555555'))
-    def arrow(x0, y0, x1, y1): ax.annotate('', xy=(x1, y1), xytext=(x0, y0), arrowprops=dict(arrowstyle='->', color='#333333', lw=1))
+        ax.text(x, y, text, ha='center', va='center', fontsize=8.5,
+                bbox=dict(boxstyle='round,pad=0.35', fc=fc, ec='#555555'))
+    def arrow(x0, y0, x1, y1): ax.annotate('', xy=(x1, y1), xytext=(x0, y0),
+                                           arrowprops=dict(arrowstyle='->', color='#333333', lw=1))
     shape = lambda t: '×'.join(str(d) for d in t.shape[1:])
     box(0.7, 0, f"input {shape(x)}", '#f3f3f3')
     ys = [-(i + 1) for i in range(len(branch))]
@@ -103,11 +109,13 @@ def draw_block(block:nn.Module,  # A `ResBlock` (or subclass): `convs`, `shortcu
         if i: arrow(0, ys[i - 1] - 0.22, 0, y + 0.22)
     add_y = ys[-1] - 1
     if short is None:  # the plain twin: nothing to add
-        ax.text(3.0, (ys[0] + ys[-1]) / 2, "no shortcut\n(the plain twin)", ha='center', va='center', fontsize=8, color='#888888')
+        ax.text(3.0, (ys[0] + ys[-1]) / 2, "no shortcut\n(the plain twin)", ha='center', va='center', fontsize=8,
+                color='#888888')
         arrow(0, ys[-1] - 0.22, 0.6, add_y + 0.2)
         ax.text(0.7, add_y, '(no addition)', ha='center', va='center', fontsize=8, color='#888888')
     else:
-        ax.text(0.7, add_y, '+', ha='center', va='center', fontsize=13, bbox=dict(boxstyle='circle,pad=0.15', fc='white', ec='#333333'))
+        ax.text(0.7, add_y, '+', ha='center', va='center', fontsize=13,
+                bbox=dict(boxstyle='circle,pad=0.15', fc='white', ec='#333333'))
         arrow(0, ys[-1] - 0.22, 0.6, add_y + 0.12)
         sy = [(ys[0] + ys[-1]) / 2 + (len(short) - 1) / 2 - j for j in range(len(short))]
         arrow(0.7, -0.25, 3.0, sy[0] + 0.25)

@@ -1,4 +1,4 @@
-"""A residual network shaped for speed, the whole of CIFAR-10 held in memory, and a recipe built from the fast-training literature: how close two CPU cores get to 94 % test accuracy in ten minutes, measured and named by detection.
+"""A ResNet shaped for speed, CIFAR-10 in memory and a fast-training recipe: how close two CPU cores get to 94 %.
 
 Docs: https://resnet-fastai.github.io/resnet-fastai/cifar_fast.html.md"""
 
@@ -134,7 +134,7 @@ class PhaseTimes(Callback):
     def _add(self, k): now = time.perf_counter(); self.row[k] += now - self.t; self.t = now
 
 class TrainAccuracy(Callback):
-    "Accuracy on each epoch's training batches, as they were augmented, counted while training (the paper's training error)."
+    "Accuracy on each epoch's training batches as augmented, counted while training (the paper's training error)."
     def before_fit(self): self.rows = []
     def before_epoch(self): self.hits, self.n = 0, 0
     def after_batch(self):
@@ -161,10 +161,10 @@ def train_cifar_fast(seed:int=0,  # Random seed: initialisation and batch order
                      n_per_class:int|None=None,  # Training images per class (default: all 5,000); a few for a quick try
                      dls=None,  # Loaders to reuse between runs (from `cifar_subset_dls`); None: built here
                      resume:bool=False,  # Continue the run in `out` from its last.pth
-                     arch:str|None=None,  # None: `fast_resnet` from the recipe; or a CIFAR network of `ARCHS`, e.g. 'plain56'
+                     arch:str|None=None,  # None: the recipe's `fast_resnet`; or a CIFAR net of `ARCHS`, e.g. 'plain56'
                      **changes,  # Settings of `CIFAR_FAST` to change, e.g. epochs=4, whiten=False
                     ) -> dict:
-    "Train `fast_resnet` (or `arch`) with the `cifar-fast` recipe on CIFAR-10; returns its test accuracy, timings, settings."
+    "Train `fast_resnet` or `arch` with the `cifar-fast` recipe on CIFAR-10; returns test accuracy, timings, settings."
     cfg = cifar_fast_recipe(**changes)
     net = dict(widths=cfg['widths'], residual=cfg['residual'], whiten=cfg['whiten'], zero_bn=cfg['zero_bn'])
     if arch is not None:

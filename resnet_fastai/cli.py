@@ -54,9 +54,17 @@ def _need(ok, message):
     "Raise the one-line `ValueError` the command line prints when `ok` is false."
     if not ok: raise ValueError(message)
 
-def cmd_train(preset:str=None,  # A recipe whose settings the options you give override: cpu-fast (ResNet-18, 96 then 128 px, 10 epochs, mixed precision where it is faster), article-resnet34 (the fastai article's ResNet-34 and recipe; add --arch resnet34 for ours) or cifar-fast (CIFAR-10 with fast_resnet, see 06_cifar_fast)
-              data:str=None,  # digits, imagenette-160, imagenette-320, imagenette, cifar10, or a folder with train/ and val/ (default: digits, or the preset's)
-              arch:str=None,  # resnet18/34/50/101/152, resnet20/32/44/56/110, or a plain twin plainNN (default: resnet20 for digits and cifar10, else resnet18)
+def cmd_train(
+              # A recipe whose settings the options you give override: cpu-fast (ResNet-18, 96 then 128 px, 10 epochs,
+              # mixed precision where it is faster), article-resnet34 (the fastai article's ResNet-34 and recipe; add
+              # --arch resnet34 for ours) or cifar-fast (CIFAR-10 with fast_resnet, see 06_cifar_fast)
+              preset:str=None,
+              # digits, imagenette-160, imagenette-320, imagenette, cifar10, or a folder with train/ and val/
+              # (default: digits, or the preset's)
+              data:str=None,
+              # resnet18/34/50/101/152, resnet20/32/44/56/110, or a plain twin plainNN (default: resnet20 for digits
+              # and cifar10, else resnet18)
+              arch:str=None,
               size:int=None,  # Image size in pixels (default: 32 for digits and cifar10, else 64)
               epochs:int=None,  # Epochs with everything trainable (default: 5)
               freeze_epochs:int=None,  # Epochs training only the head first, useful with --pretrained (default: 0)
@@ -64,81 +72,96 @@ def cmd_train(preset:str=None,  # A recipe whose settings the options you give o
               bs:int=None,  # Batch size (default: 64)
               seed:int=42,  # Random seed
               label_smoothing:float=None,  # Label smoothing (default: 0.1)
-              precision:str=None,  # fp32, bf16, fp16, or amp (fp16 on a CUDA GPU, bf16 on a CPU): mixed precision, checked against the device (default: fp32)
-              channels_last:bool=False,  # Train in the channels-last memory layout (the presets with mixed precision switch it on)
+              # fp32, bf16, fp16, or amp (fp16 on a CUDA GPU, bf16 on a CPU): mixed precision, checked against the
+              # device (default: fp32)
+              precision:str=None,
+              channels_last:bool=False,  # Channels-last memory layout (the presets with mixed precision switch it on)
               pretrained:str=None,  # 'torchvision' (download ImageNet weights) or a torchvision state-dict file
               n_per_class:int=None,  # Use only the first N images of each class (quick runs)
-              cache:str=None,  # memory: decode the images once into RAM and crop/flip whole batches, so a CPU keeps up (see 02_data)
+              cache:str=None,  # memory: decode once into RAM and crop/flip whole batches, so a CPU keeps up (02_data)
               out:str=None,  # Output folder (default: runs/<data>-<arch>)
               resume:bool=False,  # Continue the run in --out from its last.pth
              ) -> int:
-    "Train a ResNet (default: resnet20 on the offline digits set, about a minute on a CPU); writes checkpoints, metrics.csv and loss.png."
+    "Train a ResNet (default: resnet20 on offline digits, ~1 min on a CPU); writes checkpoints, metrics.csv, loss.png."
     from fastai.torch_core import rank_distrib
     args = {k: v for k, v in locals().items() if k != 'rank_distrib'}
     if rank_distrib() == 0: return _train(**args)
     import os, contextlib  # the other processes of a distributed run train silently: rank 0 reports and writes
     with open(os.devnull, 'w') as null, contextlib.redirect_stdout(null): return _train(**args)
 
-def _train(preset, data, arch, size, epochs, freeze_epochs, lr, bs, seed, label_smoothing, precision, channels_last, pretrained,
-           n_per_class, cache, out, resume):
+def _train(preset, data, arch, size, epochs, freeze_epochs, lr, bs, seed, label_smoothing, precision, channels_last,
+           pretrained, n_per_class, cache, out, resume):
     import pandas as pd
     from fastai.torch_core import set_seed, num_distrib, rank_distrib, default_device
     from resnet_fastai.models import ARCHS
     from resnet_fastai.train import resolve_precision, hardware
     from resnet_fastai.fast import PRESETS, preset as recipe, recipe_kwargs, train_sizes
-    _need(preset is None or preset in (*PRESETS, 'cifar-fast'), f"unknown preset {preset!r}: choose one of {', '.join(PRESETS)}, cifar-fast")
+    _need(preset is None or preset in (*PRESETS, 'cifar-fast'),
+          f"unknown preset {preset!r}: choose one of {', '.join(PRESETS)}, cifar-fast")
     if preset == 'cifar-fast':
-        return _train_cifar_fast(data, arch, size, epochs, freeze_epochs, lr, bs, seed, label_smoothing, precision, pretrained,
-                                 n_per_class, cache, out, resume)
-    data = data or (recipe(preset)['data'] if preset else 'digits')  # what you type wins, then the preset, then the default
-    _need(data in DATASETS or Path(data).expanduser().is_dir(), f"{data!r} is neither a dataset name ({', '.join(DATASETS)}) nor an existing folder")
+        return _train_cifar_fast(data, arch, size, epochs, freeze_epochs, lr, bs, seed, label_smoothing, precision,
+                                 pretrained, n_per_class, cache, out, resume)
+    # what you type wins, then the preset, then the default
+    data = data or (recipe(preset)['data'] if preset else 'digits')
+    _need(data in DATASETS or Path(data).expanduser().is_dir(),
+          f"{data!r} is neither a dataset name ({', '.join(DATASETS)}) nor an existing folder")
     kind = data if data in DATASETS else 'folder'
     if not preset: arch, size = arch or DEFAULTS[kind][0], DEFAULTS[kind][1] if size is None else size
-    _need(not preset or kind not in ('digits', 'cifar10'), f"--preset {preset} is a recipe for Imagenette-style folders; {data} has a loader "
+    _need(not preset or kind not in ('digits', 'cifar10'),
+          f"--preset {preset} is a recipe for Imagenette-style folders; {data} has a loader "
           "of its own: leave out --preset, or use --data imagenette-160/-320/imagenette or a folder")
     _need(arch is None or arch in ARCHS, f"unknown architecture {arch!r}; choose one of: {', '.join(ARCHS)}")
     for name, v in [('size', size), ('lr', lr), ('bs', bs), ('n_per_class', n_per_class)]:
         _need(v is None or v > 0, f"--{name.replace('_', '-')} must be positive, got {v}")
-    for name, v in [('epochs', epochs), ('freeze_epochs', freeze_epochs)]: _need(v is None or v >= 0, f"--{name.replace('_', '-')} must be 0 or more, got {v}")
+    for name, v in [('epochs', epochs), ('freeze_epochs', freeze_epochs)]:
+        _need(v is None or v >= 0, f"--{name.replace('_', '-')} must be 0 or more, got {v}")
     _need(cache in (None, 'memory'), f"unknown cache {cache!r}: use memory, or leave --cache out")
-    given = dict(data=data, arch=arch, sizes={0: size} if size else None, epochs=epochs, freeze_epochs=freeze_epochs, lr=lr, bs=bs,
-                 label_smoothing=label_smoothing, precision=precision, channels_last=channels_last or None)
+    given = dict(data=data, arch=arch, sizes={0: size} if size else None, epochs=epochs, freeze_epochs=freeze_epochs,
+                 lr=lr, bs=bs, label_smoothing=label_smoothing, precision=precision,
+                 channels_last=channels_last or None)
     cfg = recipe(preset, **{k: v for k, v in given.items() if v is not None})
     runs = resolve_precision(cfg['precision'], default_device())  # a one-line error if this device cannot
     name = data if kind != 'folder' else Path(data).name
-    out = Path(out or f"runs/{name}-{cfg['arch']}" + ('-as-written' if cfg['custom'] else ''))  # the article's network has a folder of its own
+    # the article's network has a folder of its own
+    out = Path(out or f"runs/{name}-{cfg['arch']}" + ('-as-written' if cfg['custom'] else ''))
     n_proc, dist_cbs = max(num_distrib(), 1), distributed_callbacks()  # (this also joins the process group)
     if seed is not None: set_seed(seed, reproducible=True)
     sizes = cfg['sizes']
     make = lambda s: _dls(data, s, cfg['bs'], seed, n_per_class, cache, cfg['presize'], cfg['aug'], cfg['min_scale'])
     first = make(sizes[0]) if n_proc == 1 else None  # (the banner below needs its counts)
     net = f"{cfg['arch']}" + (" as the article wrote it" if cfg['custom'] else "")
-    print(f"training {net} on {name}: " + (f"{len(first.train_ds):,} train / {len(first.valid_ds):,} valid images, {first.c} classes, " if first else "")
+    print(f"training {net} on {name}: "
+          + (f"{len(first.train_ds):,} train / {len(first.valid_ds):,} valid images, {first.c} classes, "
+             if first else "")
           + f"{' then '.join(f'{s} px' for s in sizes.values())}, {cfg['freeze_epochs']}+{cfg['epochs']} epochs, {runs}"
           + (" channels-last" if cfg['channels_last'] else "") + f" on {hardware(default_device())}"
           + (f", preset {preset}" if preset else "") + (f", images cached in {cache}" if cache else "")
-          + (f", {n_proc} processes x batch {cfg['bs']} = {n_proc * cfg['bs']} per step" if n_proc > 1 else "") + f" -> {out}", flush=True)
+          + (f", {n_proc} processes x batch {cfg['bs']} = {n_proc * cfg['bs']} per step" if n_proc > 1 else "")
+          + f" -> {out}", flush=True)
     t0 = time.time()
-    train_sizes(lambda s: first if first is not None and s == sizes[0] else make(s), sizes, cfg['arch'], cbs=dist_cbs, out=out,
-                resume=resume, seed=seed, pretrained=pretrained, **recipe_kwargs(cfg))
+    train_sizes(lambda s: first if first is not None and s == sizes[0] else make(s), sizes, cfg['arch'], cbs=dist_cbs,
+                out=out, resume=resume, seed=seed, pretrained=pretrained, **recipe_kwargs(cfg))
     if rank_distrib(): return 0
     df = pd.read_csv(out/'metrics.csv')
     plot_metrics(out/'metrics.csv', out/'loss.png')
     best = df.accuracy.idxmax()
-    print(f"validation accuracy {df.accuracy.iloc[-1]:.2%} after {len(df)} epochs (best {df.accuracy[best]:.2%} at epoch "
-          f"{df.epoch[best]}) in {time.time() - t0:.0f} s; wrote {', '.join(sorted(p.name for p in out.iterdir()))} to {out}")
+    print(f"validation accuracy {df.accuracy.iloc[-1]:.2%} after {len(df)} epochs "
+          f"(best {df.accuracy[best]:.2%} at epoch {df.epoch[best]}) in {time.time() - t0:.0f} s; "
+          f"wrote {', '.join(sorted(p.name for p in out.iterdir()))} to {out}")
     return 0
 
-def _train_cifar_fast(data, arch, size, epochs, freeze_epochs, lr, bs, seed, label_smoothing, precision, pretrained, n_per_class,
-                      cache, out, resume):
+def _train_cifar_fast(data, arch, size, epochs, freeze_epochs, lr, bs, seed, label_smoothing, precision, pretrained,
+                      n_per_class, cache, out, resume):
     "`--preset cifar-fast`: `train_cifar_fast` on CIFAR-10, then the test accuracy and where the seconds went."
     from resnet_fastai.train import hardware
     from resnet_fastai.cifar_fast import train_cifar_fast, cifar_fast_recipe
     data = data or 'cifar10'
     folder = Path(data).expanduser()
-    _need(data == 'cifar10' or folder.is_dir(), f"--preset cifar-fast trains on CIFAR-10: use --data cifar10 or a CIFAR-10 folder, not {data!r}")
+    _need(data == 'cifar10' or folder.is_dir(),
+          f"--preset cifar-fast trains on CIFAR-10: use --data cifar10 or a CIFAR-10 folder, not {data!r}")
     _need(data == 'cifar10' or (folder/'train'/'airplane').is_dir(),
-          f"{data} is not a CIFAR-10 folder (no train/airplane/): --preset cifar-fast trains on CIFAR-10, use --data cifar10")
+          f"{data} is not a CIFAR-10 folder (no train/airplane/): --preset cifar-fast trains on CIFAR-10, "
+          "use --data cifar10")
     for name, v in [('arch', arch), ('pretrained', pretrained), ('freeze_epochs', freeze_epochs), ('cache', cache)]:
         _need(v is None, f"--preset cifar-fast trains its own network from scratch on images held in memory: "
                          f"leave out --{name.replace('_', '-')}")
@@ -151,8 +174,8 @@ def _train_cifar_fast(data, arch, size, epochs, freeze_epochs, lr, bs, seed, lab
     out = Path(out or 'runs/cifar10-cifar-fast')
     print(f"training fast_resnet on CIFAR-10 with the cifar-fast recipe: {cfg['epochs']} epochs, batch {cfg['bs']}, "
           f"{cfg['precision']} + channels-last on {hardware()} -> {out}", flush=True)
-    r = train_cifar_fast(seed=seed, path=None if data == 'cifar10' else folder, out=out, n_per_class=n_per_class, resume=resume,
-                         **changes)
+    r = train_cifar_fast(seed=seed, path=None if data == 'cifar10' else folder, out=out, n_per_class=n_per_class,
+                         resume=resume, **changes)
     t = r['epochs'][['model', 'data', 'valid']].sum()
     print(f"test accuracy {r['tta_accuracy']:.2%} with flip test-time augmentation ({r['accuracy']:.2%} without) on "
           f"{r['n_test']:,} test images after {len(r['epochs'])} epochs on {r['n_train']:,} training images; "
@@ -162,14 +185,14 @@ def _train_cifar_fast(data, arch, size, epochs, freeze_epochs, lr, bs, seed, lab
 
 # %% ../nbs/13_cli.ipynb #d15c0a02
 def _cpu_broadcast(self, t, rank):
-    "fastai's `DistributedDL._broadcast`, with the tensor on the CPU when the process group is gloo (fastai's is on CUDA, for NCCL)."
+    "fastai's `DistributedDL._broadcast`, with the tensor on the CPU under gloo (fastai's is on CUDA, for NCCL)."
     import torch
     t = torch.tensor(t, dtype=torch.long, device='cuda' if torch.distributed.get_backend() == 'nccl' else 'cpu')
     torch.distributed.broadcast(t, rank)
     return t.cpu().tolist()
 
 def distributed_callbacks() -> list:
-    "`[]` in a single process; under `accelerate launch`: join the process group, and return fastai's `DistributedTrainer`."
+    "`[]` in one process; under `accelerate launch`: join the process group, and return fastai's `DistributedTrainer`."
     from fastai.torch_core import num_distrib
     if num_distrib() <= 1: return []
     import torch
@@ -203,7 +226,8 @@ def load_image(fn,  # Path of an image file in any format PIL reads (alpha is pu
                 im = ImageOps.autocontrast(im.convert('I').point(lambda v: v / 256).convert('L'))
             return PILImage(im.convert('RGB'))
     except (UnidentifiedImageError, OSError, SyntaxError) as e:
-        raise ImageError(f"{fn}: not a readable image ({type(e).__name__}); pass a JPEG, PNG, BMP, GIF, TIFF or WebP file") from None
+        raise ImageError(f"{fn}: not a readable image ({type(e).__name__}); "
+                         "pass a JPEG, PNG, BMP, GIF, TIFF or WebP file") from None
 
 # %% ../nbs/13_cli.ipynb #5bab0a10
 def readable(files:list,  # Image paths
@@ -233,16 +257,18 @@ def checkpoint_learner(model,  # A trained model, e.g. from `load_model`
     from fastai.metrics import accuracy
     from resnet_fastai.data import image_tfms
     item_tfms, batch_tfms = image_tfms(meta['size'][0] if meta.get('size') else 224, meta.get('aug', 'light'))
-    everything = lambda items: (list(range(len(items))), list(range(len(items))))  # nothing is trained here: all files are "validation"
+    # nothing is trained here: all files are "validation"
+    everything = lambda items: (list(range(len(items))), list(range(len(items))))
     dblock = DataBlock(blocks=(ImageBlock, CategoryBlock(vocab=meta['vocab'])), get_x=load_image, splitter=everything,
                        get_y=label or (lambda f: meta['vocab'][0]),  # unlabelled: a placeholder label, never used
                        item_tfms=item_tfms, batch_tfms=[*batch_tfms, Normalize.from_stats(*imagenet_stats)])
     dls = dblock.dataloaders(files, bs=bs, num_workers=0)
-    return Learner(dls, model, loss_func=CrossEntropyLossFlat(), metrics=accuracy)  # fastai moves the model to the data's device
+    # fastai moves the model to the data's device
+    return Learner(dls, model, loss_func=CrossEntropyLossFlat(), metrics=accuracy)
 
 # %% ../nbs/13_cli.ipynb #fd3dc453
 def cmd_predict(*images:str,  # Image files (any size; grayscale, RGBA, CMYK are fine)
-                checkpoint:str='runs/digits-resnet20',  # Checkpoint file or run folder (what plain `train` writes by default)
+                checkpoint:str='runs/digits-resnet20',  # Checkpoint file/run folder (plain `train` writes the default)
                 topk:int=3,  # How many labels to print per image
                ) -> int:
     "Top-k labels for image files; returns 1 if any file was unreadable, else 0."
@@ -261,7 +287,7 @@ def cmd_predict(*images:str,  # Image files (any size; grayscale, RGBA, CMYK are
 
 # %% ../nbs/13_cli.ipynb #28963de9
 def cmd_evaluate(folder:str,  # A dataset folder (its val/ is used) or a folder of class folders
-                 checkpoint:str='runs/digits-resnet20',  # Checkpoint file or run folder (what plain `train` writes by default)
+                 checkpoint:str='runs/digits-resnet20',  # Checkpoint file/run folder (plain `train` writes the default)
                  bs:int=64,  # Batch size
                  n_per_class:int=None,  # Only the first N images of each class
                 ) -> int:
@@ -273,29 +299,33 @@ def cmd_evaluate(folder:str,  # A dataset folder (its val/ is used) or a folder 
     _need(bs > 0 and (n_per_class is None or n_per_class > 0), "--bs and --n-per-class must be positive")
     model, meta = load_model(checkpoint)
     vocab, root = meta['vocab'], Path(folder).expanduser()
-    if not root.is_dir(): raise DatasetError(f"{root} is not a folder: pass a dataset folder (with val/) or a folder of class folders")
+    if not root.is_dir(): raise DatasetError(f"{root} is not a folder: pass a dataset folder (with val/) "
+                                             "or a folder of class folders")
     split = next((root/s for s in ('val', 'valid', 'test') if (root/s).is_dir()), root)
     classes = sorted(p for p in split.iterdir() if p.is_dir())
     if not classes: raise DatasetError(f"{split} has no class folders: expected <class>/<image files> inside it")
     name = lambda c: IMAGENETTE_LABELS.get(c.name, c.name)  # Imagenette's folders are WordNet ids
     unknown = [name(c) for c in classes if name(c) not in vocab]
-    if unknown: raise DatasetError(f"classes {', '.join(unknown[:5])} in {split} are not among the checkpoint's classes "
-                                   f"({', '.join(vocab[:10])}): evaluate with the checkpoint trained on this dataset")
+    if unknown: raise DatasetError(f"classes {', '.join(unknown[:5])} in {split} are not among the checkpoint's "
+                                   f"classes ({', '.join(vocab[:10])}): "
+                                   "evaluate with the checkpoint trained on this dataset")
     files = [f for c in classes for f in sorted(p for p in c.iterdir() if p.is_file())[:n_per_class]]
     ok = readable(files)
     learn = checkpoint_learner(model, meta, ok, label=lambda f: name(f.parent), bs=bs)
     with learn.no_bar(): acc, interp = float(learn.validate()[1]), ClassificationInterpretation.from_learner(learn)
     present = [vocab.index(name(c)) for c in classes]
     cm = interp.confusion_matrix()[present]
-    cm = pd.DataFrame(cm, index=pd.Index([vocab[i] for i in present], name='actual'), columns=pd.Index(vocab, name='predicted'))
+    cm = pd.DataFrame(cm, index=pd.Index([vocab[i] for i in present], name='actual'),
+                      columns=pd.Index(vocab, name='predicted'))
     with pd.option_context('display.width', 200, 'display.max_columns', 20): print(cm.loc[:, cm.sum() > 0].to_string())
     skipped = len(files) - len(ok)
-    print(f"accuracy {acc:.2%} on {len(ok):,} images in {split}" + (f" ({skipped} unreadable skipped)" if skipped else ""))
+    print(f"accuracy {acc:.2%} on {len(ok):,} images in {split}"
+          + (f" ({skipped} unreadable skipped)" if skipped else ""))
     return 0
 
 # %% ../nbs/13_cli.ipynb #c288cb65
 def cmd_bench(quick:bool=False,  # ResNet-18 and ResNet-20 only, fewer rounds: a quick look
-              arch:Annotated[list, dict(nargs='+', type=str)]=None,  # Architectures (default: resnet18 34 50 20 56; with --quick: resnet18 20)
+              arch:Annotated[list, dict(nargs='+', type=str)]=None,  # Default archs: resnet18 34 50 20 56; quick: 18 20
               size:int=64,  # Image size for the ImageNet-style models
               bs:int=32,  # Batch size
               device:str=None,  # cpu or cuda (default: cuda if there is one, else cpu)
@@ -307,7 +337,8 @@ def cmd_bench(quick:bool=False,  # ResNet-18 and ResNet-20 only, fewer rounds: a
     from resnet_fastai.models import ARCHS
     for a in arch or []: _need(a in ARCHS, f"unknown architecture {a!r}; choose one of: {', '.join(ARCHS)}")
     _need(device in (None, 'cpu', 'cuda'), f"unknown device {device!r}: use cpu or cuda")
-    _need(device != 'cuda' or torch.cuda.is_available(), "--device cuda was asked for but no CUDA GPU is available: drop --device")
+    _need(device != 'cuda' or torch.cuda.is_available(),
+          "--device cuda was asked for but no CUDA GPU is available: drop --device")
     _need(size > 0 and bs > 0, "--size and --bs must be positive")
     bench(quick=quick, archs=arch, size=size, bs=bs, device=device, data=not no_data)
     return 0
@@ -321,17 +352,17 @@ def cmd_degradation(epochs:int,  # Epochs of every run (the budget)
                     data:str=None,  # A CIFAR-10 folder (default: `$RESNET_FASTAI_DATA` or fastai's download)
                     n_per_class:int=None,  # Training images per class (default: all 5,000); a few for a quick try
                    ) -> int:
-    "Plain and residual CIFAR networks with the cifar-fast recipe (07_degradation), one row per epoch appended to --csv."
+    "Plain and residual CIFAR nets with the cifar-fast recipe (07_degradation), one row per epoch appended to --csv."
     from resnet_fastai.degradation import paper_runs
     _need(epochs > 0 and (n_per_class is None or n_per_class > 0), "--epochs and --n-per-class must be positive")
     _need(data is None or (Path(data).expanduser()/'train'/'airplane').is_dir(),
           f"{data} is not a CIFAR-10 folder (no train/airplane/): give the folder that holds train/ and test/")
-    runs = paper_runs(csv, epochs, depths=depths or (20, 56), seeds=seeds or (0,), families=families or ('resnet', 'plain'),
-                      n_per_class=n_per_class, path=data)
+    runs = paper_runs(csv, epochs, depths=depths or (20, 56), seeds=seeds or (0,),
+                      families=families or ('resnet', 'plain'), n_per_class=n_per_class, path=data)
     last = runs.groupby(['name', 'seed'], sort=False).last().reset_index()
     for r in last.itertuples():
-        print(f"{r.name} seed {r.seed}: test error {1 - r.final_accuracy:.2%}, training error {1 - r.train_accuracy:.2%}, "
-              f"{r.minutes:.1f} min ({r.hardware})")
+        print(f"{r.name} seed {r.seed}: test error {1 - r.final_accuracy:.2%}, "
+              f"training error {1 - r.train_accuracy:.2%}, {r.minutes:.1f} min ({r.hardware})")
     print(f"{len(last)} runs of {epochs} epochs in {csv}")
     return 0
 
@@ -344,7 +375,7 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message): self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 def build_parser() -> argparse.ArgumentParser:
-    "The `resnet-fastai` parser: one sub-command per function of `COMMANDS`, its options built by fastcore's `anno_parser`."
+    "The `resnet-fastai` parser: a sub-command per function in `COMMANDS`, options built by fastcore's `anno_parser`."
     p = _Parser(prog='resnet-fastai', description="Train, evaluate and use the from-scratch ResNets of resnet-fastai.")
     sub = p.add_subparsers(dest='command', required=True, metavar='{' + ','.join(COMMANDS) + '}')
     for name, f in COMMANDS.items():
@@ -365,11 +396,13 @@ def main(argv=None,  # Command-line arguments without the program name; None: `s
     from resnet_fastai.train import CheckpointError
     try: return f(*pos, **{k: v for k, v in args.items() if k in params})
     except KeyboardInterrupt:
-        print("\ninterrupted: finished epochs are saved in the run folder's last.pth; add --resume to continue", file=sys.stderr)
+        print("\ninterrupted: finished epochs are saved in the run folder's last.pth; add --resume to continue",
+              file=sys.stderr)
         return 130
     except (DatasetError, CheckpointError, ImageError, FileNotFoundError, ValueError) as e:
         print(f"resnet-fastai: error: {e}", file=sys.stderr)
         return 2
 
-if __name__ == '__main__' and '__file__' in globals():  # `python -m resnet_fastai.cli ...`, which `accelerate launch -m` runs
+# `python -m resnet_fastai.cli ...`, which `accelerate launch -m` runs
+if __name__ == '__main__' and '__file__' in globals():
     sys.exit(main())  # (a notebook has no `__file__`, so running this cell does not start the CLI)

@@ -1,4 +1,4 @@
-"""Where the images come from (a folder you give, an environment variable, or fastai's download), the `DataBlock` that turns them into batches, and an input pipeline fast enough for a CPU with few cores.
+"""Where the images come from, the `DataBlock` that batches them, and an input pipeline fast enough for a small CPU.
 
 Docs: https://resnet-fastai.github.io/resnet-fastai/data.html.md"""
 
@@ -52,7 +52,7 @@ def _listing(p, n=8):
 def check_image_folder(path,  # Dataset folder (`str` or `Path`; `~` is expanded)
                        valid_name:str|None=None,  # Validation folder; default: the first of `val`, `valid`, `test`
                       ) -> tuple[Path, str]:
-    "Check `path` has `train/<class>/` and a validation folder (`val` or `test`) of class folders; return `(path, valid_name)`."
+    "Check `path` has `train/<class>/` and a validation folder of class folders; return `(path, valid_name)`."
     path = Path(path).expanduser()
     if not path.is_dir(): raise DatasetError(f"dataset folder {path} does not exist")
     if valid_name is None: valid_name = next((v for v in ('val', 'valid', 'test') if (path/v).is_dir()), 'val')
@@ -62,7 +62,8 @@ def check_image_folder(path,  # Dataset folder (`str` or `Path`; `~` is expanded
             raise DatasetError(f"{path} is not an image-classification folder: expected {split}/ with one folder per "
                                f"class (train/<class>/*.jpg and {valid_name}/<class>/*.jpg), found: {_listing(path)}")
         if not any(c.is_dir() for c in d.iterdir()):
-            raise DatasetError(f"{d} has no class folders: expected {split}/<class>/<image files>, found: {_listing(d)}")
+            raise DatasetError(f"{d} has no class folders: expected {split}/<class>/<image files>, "
+                               f"found: {_listing(d)}")
     return path, valid_name
 
 # %% ../nbs/02_data.ipynb #5aa8eb16
@@ -71,7 +72,7 @@ def find_dataset(path=None,  # An explicit dataset folder; wins over everything 
                  url:str|None=None,  # fastai URL to download when no local copy is given
                  valid_name:str|None=None,  # Validation folder; default: `val`, `valid` or `test`, whichever exists
                 ) -> tuple[Path, str]:
-    "Resolve a dataset folder: `path`, else `$RESNET_FASTAI_DATA` (the folder or one of `names` inside it), else `untar_data(url)`."
+    "Dataset folder: `path`, else `$RESNET_FASTAI_DATA` (itself or one of `names` in it), else `untar_data(url)`."
     if path is not None: return check_image_folder(path, valid_name)
     env = os.environ.get(DATA_ENV)
     if env:
@@ -79,7 +80,8 @@ def find_dataset(path=None,  # An explicit dataset folder; wins over everything 
         for cand in [*(root/n for n in names), root]:
             if (cand/'train').is_dir(): return check_image_folder(cand, valid_name)
         raise DatasetError(f"{DATA_ENV}={env} contains none of {', '.join(names)} (found: "
-                           f"{_listing(root) if root.is_dir() else 'no such folder'}); point it at a folder with train/ and val/, or unset it to download")
+                           f"{_listing(root) if root.is_dir() else 'no such folder'}); "
+                           "point it at a folder with train/ and val/, or unset it to download")
     if url is None: raise DatasetError("no dataset folder given and no download URL for this dataset")
     return check_image_folder(untar_data(url), valid_name)
 
@@ -88,7 +90,8 @@ IMAGENETTE_LABELS = {
     'n01440764': 'tench', 'n02102040': 'English springer', 'n02979186': 'cassette player', 'n03000684': 'chain saw',
     'n03028079': 'church', 'n03394916': 'French horn', 'n03417042': 'garbage truck', 'n03425413': 'gas pump',
     'n03445777': 'golf ball', 'n03888257': 'parachute'}
-IMAGENETTE_URLS = {'imagenette-160': URLs.IMAGENETTE_160, 'imagenette-320': URLs.IMAGENETTE_320, 'imagenette': URLs.IMAGENETTE}
+IMAGENETTE_URLS = {'imagenette-160': URLs.IMAGENETTE_160, 'imagenette-320': URLs.IMAGENETTE_320,
+                   'imagenette': URLs.IMAGENETTE}
 IMAGENETTE_FOLDERS = ('imagenette2-160', 'imagenette2-320', 'imagenette2', 'imagenette2-224')
 
 def imagenette_label(fn):  # no return annotation: fastai infers pipeline types from it (test_dl breaks)
@@ -100,9 +103,11 @@ def imagenette_label(fn):  # no return annotation: fastai infers pipeline types 
 def imagenette_path(path=None,  # An Imagenette folder; None looks in `$RESNET_FASTAI_DATA`, then downloads
                     variant:str='imagenette-160',  # `imagenette-160`, `-320` (shorter side in px) or `imagenette`
                    ) -> tuple[Path, str]:
-    "Imagenette folder: `path`, `$RESNET_FASTAI_DATA`, or fastai's download of `variant` (`imagenette-160`, `-320` or full)."
-    if variant not in IMAGENETTE_URLS: raise DatasetError(f"unknown Imagenette variant {variant!r}: use one of {', '.join(IMAGENETTE_URLS)}")
-    first = {'imagenette-160': 'imagenette2-160', 'imagenette-320': 'imagenette2-320', 'imagenette': 'imagenette2'}[variant]
+    "Imagenette folder: `path`, `$RESNET_FASTAI_DATA`, or fastai's download of `variant` (`-160`, `-320` or full)."
+    if variant not in IMAGENETTE_URLS: raise DatasetError(f"unknown Imagenette variant {variant!r}: "
+                                                          f"use one of {', '.join(IMAGENETTE_URLS)}")
+    first = {'imagenette-160': 'imagenette2-160', 'imagenette-320': 'imagenette2-320',
+             'imagenette': 'imagenette2'}[variant]
     return find_dataset(path, (first, *[n for n in IMAGENETTE_FOLDERS if n != first]), IMAGENETTE_URLS[variant])
 
 # %% ../nbs/02_data.ipynb #01dd7d2d
@@ -111,7 +116,7 @@ def image_files(path,  # Dataset folder with `train/<class>/` and `<valid_name>/
                 n_per_class:int|None=None,  # Keep the first N files (by name) of each class in each split; None: all
                 verify:bool=True,  # Open every image (2 processes) and drop, with a message, the unreadable ones
                ) -> list:
-    "Image files of the train and valid splits, optionally the first `n_per_class` of each class, unreadable ones dropped."
+    "Image files of the train and valid splits, optionally the first `n_per_class` per class, unreadable ones dropped."
     path = Path(path)
     files = []
     for split in ('train', valid_name):
@@ -122,7 +127,8 @@ def image_files(path,  # Dataset folder with `train/<class>/` and `<valid_name>/
         ok = parallel(verify_image, files, n_workers=min(2, os.cpu_count() or 1), progress=False)
         bad = [f for f, o in zip(files, ok) if not o]
         if bad:
-            print(f"skipping {len(bad)} unreadable image(s): " + ', '.join(str(f.relative_to(path)) for f in bad[:5]) + (' ...' if len(bad) > 5 else ''))
+            print(f"skipping {len(bad)} unreadable image(s): "
+                  + ', '.join(str(f.relative_to(path)) for f in bad[:5]) + (' ...' if len(bad) > 5 else ''))
             files = [f for f, o in zip(files, ok) if o]
     return files
 
@@ -141,10 +147,11 @@ def presize(files:list,  # Image paths, all inside `src`
             src,  # Dataset folder: the copies keep their path relative to it, under `cache_dir()/<src name>-<size>px`
             size:int,  # Shorter side of the copies in pixels; copies already in the cache are reused
            ) -> list:
-    "Copies of `files` (under `src`) with the shorter side resized to `size`, cached in `cache_dir()`; returns their paths."
+    "Copies of `files` (under `src`), shorter side resized to `size`, cached in `cache_dir()`; returns their paths."
     src = Path(src)
     dest = cache_dir()/f'{src.name}-{size}px'
-    return list(parallel(_presize_one, files, src=src, dest=dest, size=size, n_workers=min(2, os.cpu_count() or 1), progress=False))
+    return list(parallel(_presize_one, files, src=src, dest=dest, size=size, n_workers=min(2, os.cpu_count() or 1),
+                         progress=False))
 
 # %% ../nbs/02_data.ipynb #1bfa7987
 AUGS = ('light', 'fastai', 'none')
@@ -155,9 +162,10 @@ def image_tfms(size:int,  # Height and width of the images fed to the model, in 
                presize_to:int|None=None,  # Shorter side of the stored images (`fastai` resizes to it first)
                min_scale:float=0.35,  # Smallest fraction of the image area a random crop keeps
               ) -> tuple:
-    "`(item_tfms, batch_tfms)` of `aug`: random on the training set; on the validation set (and in `test_dl`) their centred, deterministic view."
+    "`(item_tfms, batch_tfms)` of `aug`: random in training; centred and deterministic in validation (and `test_dl`)."
     if aug == 'light': return [RandomResizedCrop(size, min_scale=min_scale), FlipItem(0.5)], []
-    if aug == 'fastai': return [Resize(presize_to or int(size * 1.25))], [*aug_transforms(size=size, min_scale=min_scale)]
+    if aug == 'fastai':
+        return [Resize(presize_to or int(size * 1.25))], [*aug_transforms(size=size, min_scale=min_scale)]
     return [Resize(size)], []
 
 # %% ../nbs/02_data.ipynb #7df5aab0
@@ -170,28 +178,34 @@ def image_dls(path,  # Dataset folder with `train/<class>/` and `<valid_name>/<c
               presize_to:int|None=None,  # Shorter side of cached resized copies (`presize`), in pixels; None: originals
               n_per_class:int|None=None,  # Only the first N images of each class in each split (quick runs); None: all
               min_scale:float=0.35,  # Smallest fraction of the image area a random crop keeps (`light` and `fastai`)
-              num_workers:int|None=None,  # Worker processes; None: 1 for `light`, up to 2 for `fastai`, 0 for `none` or `cache='memory'`
+              num_workers:int|None=None,  # Workers; None: 1 (`light`), up to 2 (`fastai`), 0 (`none`, `cache='memory'`)
               seed:int|None=None,  # Passed to fastai's `dataloaders`, which ignores it: call `set_seed` first instead
               verify:bool=True,  # Open every image first and drop the unreadable ones
               device=None,  # Device the batches are put on; None: fastai's default (the GPU if there is one)
-              cache:str|None=None,  # None: decode files every epoch; `memory`: decode once into RAM, augment whole batches
+              cache:str|None=None,  # None: decode every epoch; `memory`: decode once into RAM, augment whole batches
               max_cache_mb:float=4096,  # Largest `cache='memory'` allowed, in MB (a `ValueError` says what to change)
              ):
-    "fastai `DataLoaders` for an image-classification folder, with `aug` (`light`, `fastai` or `none`) at `size` pixels."
+    "fastai `DataLoaders` for an image-classification folder, with `aug` (`light`, `fastai` or `none`) at `size` px."
     if aug not in AUGS: raise ValueError(f"unknown augmentation {aug!r}: use one of {', '.join(AUGS)}")
-    if cache not in CACHES: raise ValueError(f"unknown cache {cache!r}: use None (read the files every epoch) or 'memory'")
-    if cache and aug == 'fastai': raise ValueError("cache='memory' does light or no augmentation: use aug='light' or 'none', or cache=None for aug='fastai'")
+    if cache not in CACHES: raise ValueError(f"unknown cache {cache!r}: "
+                                             "use None (read the files every epoch) or 'memory'")
+    if cache and aug == 'fastai': raise ValueError("cache='memory' does light or no augmentation: use aug='light' or "
+                                                   "'none', or cache=None for aug='fastai'")
     files = image_files(path, valid_name, n_per_class, verify)
     if not files: raise DatasetError(f"no image files found in {path}/train or {path}/{valid_name}")
     n_train = sum(f.parent.parent.name == 'train' for f in files)
-    if n_train < bs: raise ValueError(f"only {n_train} training images for a batch size of {bs}: lower the batch size (bs/--bs)")
+    if n_train < bs: raise ValueError(f"only {n_train} training images for a batch size of {bs}: "
+                                      "lower the batch size (bs/--bs)")
     if presize_to:
         files = presize(files, path, presize_to)
-    if cache: x_block, item_tfms, batch_tfms = memory_block(files, size, aug, presize_to or int(round(size * 1.15)), max_cache_mb, min_scale)
+    if cache: x_block, item_tfms, batch_tfms = memory_block(files, size, aug, presize_to or int(round(size * 1.15)),
+                                                            max_cache_mb, min_scale)
     else: x_block, (item_tfms, batch_tfms) = ImageBlock, image_tfms(size, aug, presize_to, min_scale)
-    dblock = DataBlock(blocks=(x_block, CategoryBlock), get_y=get_y, splitter=GrandparentSplitter(valid_name=valid_name),
-                       item_tfms=item_tfms, batch_tfms=[*batch_tfms, Normalize.from_stats(*imagenet_stats)])
-    if num_workers is None: num_workers = 0 if cache else {'light': 1, 'fastai': min(2, os.cpu_count() or 1), 'none': 0}[aug]
+    dblock = DataBlock(blocks=(x_block, CategoryBlock), get_y=get_y,
+                       splitter=GrandparentSplitter(valid_name=valid_name), item_tfms=item_tfms,
+                       batch_tfms=[*batch_tfms, Normalize.from_stats(*imagenet_stats)])
+    if num_workers is None:
+        num_workers = 0 if cache else {'light': 1, 'fastai': min(2, os.cpu_count() or 1), 'none': 0}[aug]
     dls = dblock.dataloaders(files, bs=bs, num_workers=num_workers, seed=seed, device=device)
     dls.aug, dls.cache = aug, cache  # `aug` is recorded in checkpoints, so inference prepares images as validation did
     return dls
@@ -243,23 +257,26 @@ class PadCropFlip(Transform):
         return TensorImage(x.contiguous())
 
 # %% ../nbs/02_data.ipynb #ae1be278
-CIFAR_STATS = ([0.4914, 0.4822, 0.4465], [0.2470, 0.2435, 0.2616])  # per-channel mean and std of CIFAR-10's training set
+# per-channel mean and std of CIFAR-10's training set
+CIFAR_STATS = ([0.4914, 0.4822, 0.4465], [0.2470, 0.2435, 0.2616])
 CROPS = ('pad', 'centre', 'none')
 
 def cifar_subset_dls(n_train:int=1000,  # Training images per class (CIFAR-10 has 5,000): the first ones by file name
                      n_valid:int=200,  # Validation images per class (CIFAR-10 has 1,000)
-                     crop:str='pad',  # 'pad': pad 4 px, random 32 px crop (He et al.); 'centre': centre crop to `size` (TF2 article); 'none'
-                     size:int=32,  # Side of the images fed to the model: 32, or less with crop='centre' (24 in the TF2 article)
+                     crop:str='pad',  # 'pad' (He et al.: pad 4 px, random crop), 'centre' (TF2: crop to `size`), 'none'
+                     size:int=32,  # Side of the model's images: 32, or less with crop='centre' (24 in the TF2 article)
                      bs:int=128,  # Training batch size (validation uses twice as many)
                      flip:bool=True,  # Mirror a random half of every training batch
                      path=None,  # A CIFAR-10 image folder; None: `$RESNET_FASTAI_DATA` or fastai's download
-                     device=None,  # Where the batches go (and are augmented); None: fastai's `default_device()`, the GPU if there is one
+                     device=None,  # Where batches go and are augmented; None: fastai's `default_device()` (GPU if any)
                     ) -> DataLoaders:
-    "CIFAR-10 `DataLoaders` on the first `n_train` / `n_valid` images of each class, decoded once into memory; augmentation on whole batches."
+    "CIFAR-10 `DataLoaders`: first `n_train`/`n_valid` images per class, decoded once to RAM; augments whole batches."
     if crop not in CROPS: raise ValueError(f"unknown crop {crop!r}: use one of {', '.join(CROPS)}")
     if not 0 < size <= 32: raise ValueError(f"size must be 1 to 32 px (CIFAR-10 images are 32x32), got {size}")
-    if crop != 'centre' and size != 32: raise ValueError(f"crop={crop!r} keeps CIFAR's 32 px, got size={size}: use crop='centre' for a smaller size")
-    if n_train * 10 < bs: raise ValueError(f"{n_train * 10} training images for a batch size of {bs}: raise n_train or lower bs")
+    if crop != 'centre' and size != 32: raise ValueError(f"crop={crop!r} keeps CIFAR's 32 px, got size={size}: "
+                                                         "use crop='centre' for a smaller size")
+    if n_train * 10 < bs: raise ValueError(f"{n_train * 10} training images for a batch size of {bs}: "
+                                           "raise n_train or lower bs")
     path, valid_name = find_dataset(path, ('cifar10-jpg', 'cifar10'), URLs.CIFAR)
     classes = sorted(p.name for p in (path/'train').iterdir() if p.is_dir())
     data = []
@@ -268,12 +285,16 @@ def cifar_subset_dls(n_train:int=1000,  # Training images per class (CIFAR-10 ha
         for i, c in enumerate(classes):
             fs = sorted(get_image_files(path/split/c))[:n]
             files += fs; ys += [i] * len(fs)
-        data.append((TensorImage(decode_images(files, lambda im: CropPad(size)(im, split_idx=1), size)), TensorCategory(ys)))  # centre crop
+        data.append((TensorImage(decode_images(files, lambda im: CropPad(size)(im, split_idx=1), size)),  # centre crop
+                     TensorCategory(ys)))
     norm = Normalize.from_stats(*CIFAR_STATS, cuda=False)
-    def dl(split, **kwargs):  # the items are indices (None: fastai's type probe, given item 0); a batch is gathered in one step
+    # the items are indices (None: fastai's type probe, given item 0); a batch is gathered in one step
+    def dl(split, **kwargs):
         xs, ys = data[split]
-        return TfmdDL(list(range(len(ys))), create_item=lambda i: 0 if i is None else i, create_batch=lambda idx: (xs[idx], ys[idx]), num_workers=0, **kwargs)
-    train = dl(0, bs=bs, shuffle=True, drop_last=True, after_batch=[PadCropFlip(4 if crop == 'pad' else 0, flip), IntToFloatTensor(), norm])
+        return TfmdDL(list(range(len(ys))), create_item=lambda i: 0 if i is None else i,
+                      create_batch=lambda idx: (xs[idx], ys[idx]), num_workers=0, **kwargs)
+    train = dl(0, bs=bs, shuffle=True, drop_last=True,
+               after_batch=[PadCropFlip(4 if crop == 'pad' else 0, flip), IntToFloatTensor(), norm])
     valid = dl(1, bs=2 * bs, after_batch=[IntToFloatTensor(), norm])
     dls = DataLoaders(train, valid, device=device or default_device())
     dls.vocab, dls.c = classes, len(classes)
@@ -282,13 +303,14 @@ def cifar_subset_dls(n_train:int=1000,  # Training images per class (CIFAR-10 ha
 # %% ../nbs/02_data.ipynb #f8251a9c
 def digits_path(dest=None,  # Folder to write the images to; None: `cache_dir()/'digits'`
                ) -> tuple[Path, str]:
-    "scikit-learn's digits written once as an image folder (`train/` 80 %, `val/` 20 %, stratified); returns `(path, 'val')`."
+    "scikit-learn's digits cached as an image folder (`train/` 80 %, `val/` 20 %, stratified); returns `(path, 'val')`."
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
     dest = Path(dest) if dest else cache_dir()/'digits'
     if not (dest/'.complete').exists():
         d = load_digits()
-        idx_train, idx_val = train_test_split(np.arange(len(d.target)), test_size=0.2, stratify=d.target, random_state=0)
+        idx_train, idx_val = train_test_split(np.arange(len(d.target)), test_size=0.2, stratify=d.target,
+                                              random_state=0)
         for split, idx in [('train', idx_train), ('val', idx_val)]:
             for i in idx:
                 out = dest/split/str(d.target[i])/f'{i:04d}.png'
@@ -309,7 +331,7 @@ def digits_dls(path=None,  # Where the digits image folder is (or will be writte
 
 # %% ../nbs/02_data.ipynb #e3f1c002
 class CropFlipBatch(RandTransform):
-    "Per image of a training batch: a random square crop (`min_scale`..1 of the area) and a random horizontal flip, resized to `size`."
+    "Per training image: a random square crop (`min_scale`..1 of the area) and horizontal flip, resized to `size`."
     split_idx, order = 0, 30  # training batches only; after `IntToFloatTensor`, before `Normalize`
     def __init__(self, size:int,  # Output height and width, in pixels
                  min_scale:float=0.35,  # Smallest fraction of the image area a crop keeps
@@ -342,7 +364,7 @@ def decode_images(fns:list,  # Image files
                   tfm,  # Applied to each opened `PILImage`; must return a `size`x`size` image (e.g. a crop)
                   size:int,  # Height and width of the stored images, in pixels
                  ) -> torch.Tensor:
-    "Decode `fns` once into one `uint8` tensor (N×3×`size`×`size`), each image opened as RGB and passed through `tfm`."
+    "Decode `fns` once into one `uint8` tensor (N×3×`size`×`size`), each image opened as RGB, passed through `tfm`."
     out = torch.empty(len(fns), 3, size, size, dtype=torch.uint8)
     for i, fn in enumerate(fns):
         im = tfm(PILImage.create(fn))
@@ -352,7 +374,7 @@ def decode_images(fns:list,  # Image files
 # %% ../nbs/02_data.ipynb #28b9d8cc
 def memory_block(files:list,  # Image paths of both splits; train files have a `train` grandparent folder
                  size:int,  # Size the model sees, in pixels
-                 aug:str='light',  # `light` (random crops and flips per batch) or `none` (validation view for both splits)
+                 aug:str='light',  # `light` (random crops and flips per batch) or `none` (validation view for both)
                  side:int=74,  # Side of the stored training squares, in pixels (`light`); a bit more than `size`
                  max_mb:float=4096,  # Refuse (`ValueError`) to hold more than this many MB
                  min_scale:float=0.35,  # Smallest fraction of the image area a random crop keeps
@@ -363,8 +385,9 @@ def memory_block(files:list,  # Image paths of both splits; train files have a `
     valid = [f for f in files if f.parent.parent.name != 'train']
     side = side if aug == 'light' else size
     mb = (len(train) * side ** 2 + len(valid) * size ** 2) * 3 / 1e6
-    if mb > max_mb: raise ValueError(f"cache='memory' would hold {len(files):,} images in {mb:,.0f} MB, more than max_cache_mb={max_mb:,.0f}: "
-                                     f"use fewer or smaller images (n_per_class, size, presize_to), raise max_cache_mb, or cache=None")
+    if mb > max_mb: raise ValueError(f"cache='memory' would hold {len(files):,} images in {mb:,.0f} MB, "
+                                     f"more than max_cache_mb={max_mb:,.0f}: use fewer or smaller images "
+                                     f"(n_per_class, size, presize_to), raise max_cache_mb, or cache=None")
     val_tfm = lambda im: image_tfms(size, aug)[0][0](im, split_idx=1)  # the validation view of `image_dls`
     train_tfm = (lambda im: im.resize((side, side), Image.BILINEAR)) if aug == 'light' else val_tfm
     arrays = (decode_images(train, train_tfm, side), decode_images(valid, val_tfm, size))
@@ -376,8 +399,9 @@ def memory_block(files:list,  # Image paths of both splits; train files have a `
 def timer(stmt:str,  # The code to time, e.g. 'step()'
           **globals,  # The names `stmt` uses
          ):
-    "`torch.utils.benchmark.Timer` for `stmt` on all of torch's threads; it synchronises a GPU before reading the clock."
-    logging.getLogger('torch.utils.cpp_extension').setLevel(logging.ERROR)  # importing the benchmark tools warns when there is no CUDA
+    "`torch.utils.benchmark.Timer` for `stmt` on all of torch's threads; synchronises a GPU before reading the clock."
+    # importing the benchmark tools warns when there is no CUDA
+    logging.getLogger('torch.utils.cpp_extension').setLevel(logging.ERROR)
     from torch.utils.benchmark import Timer
     return Timer(stmt, globals=globals, num_threads=torch.get_num_threads())
 
@@ -388,7 +412,8 @@ def _steps(model, batches, n):
     it = (b for _ in iter(int, 1) for b in batches)  # endless: start again at the end of `batches`
     def step():
         xb, yb = next(it)
-        xb, yb = xb.as_subclass(torch.Tensor), yb.as_subclass(torch.Tensor)  # plain tensors, as the model sees them in fastai
+        # plain tensors, as the model sees them in fastai
+        xb, yb = xb.as_subclass(torch.Tensor), yb.as_subclass(torch.Tensor)
         loss = loss_fn(model(xb), yb)
         opt.zero_grad(); loss.backward(); opt.step()
         seen.append(len(xb))
@@ -405,13 +430,15 @@ def _loads(dl, n):
 def pipeline_efficiency(dl,  # A training `DataLoader`, e.g. `dls.train`
                         model,  # Model to train for the measurement (its weights are updated, with SGD at lr 1e-3)
                         n_batches:int=30,  # Batches timed in each measurement
-                        rounds:int=3,  # Interleaved rounds of the three measurements; medians are reported, and the range of `efficiency`
+                        rounds:int=3,  # Interleaved rounds of the 3 measurements: medians, and `efficiency`'s range
                        ) -> dict:
-    "Training images/s fed by `dl` (`end_to_end`), on one batch already in memory (`model_only`), and of `dl` alone (`loader_only`)."
+    "Images/s: training fed by `dl` (`end_to_end`), on one batch in memory (`model_only`); `dl` alone (`loader_only`)."
     xb, yb = dl.one_batch()
     model.to(xb.device).train()  # the model goes where the batches are (the GPU, if fastai put them there)
-    runs = [(_steps(model, [(xb, yb)], n_batches), _steps(model, dl, n_batches), _loads(dl, n_batches)) for _ in range(rounds)]
+    runs = [(_steps(model, [(xb, yb)], n_batches), _steps(model, dl, n_batches), _loads(dl, n_batches))
+            for _ in range(rounds)]
     model_only, end_to_end, loader_only = (statistics.median(r[i] for r in runs) for i in range(3))
     effs = [e / m for m, e, _ in runs]
-    return dict(loader_only=loader_only, model_only=model_only, end_to_end=end_to_end, efficiency=statistics.median(effs),
-                eff_min=min(effs), eff_max=max(effs), in_series=loader_only / (loader_only + model_only))
+    return dict(loader_only=loader_only, model_only=model_only, end_to_end=end_to_end,
+                efficiency=statistics.median(effs), eff_min=min(effs), eff_max=max(effs),
+                in_series=loader_only / (loader_only + model_only))

@@ -1,4 +1,4 @@
-"""bfloat16 and channels-last on a CPU, measured; and `cpu-fast`, a recipe that trains our ResNet-18 from scratch on the full Imagenette to about 80 % validation accuracy in minutes of CPU training (the run below says how many, and names the CPU).
+"""bfloat16 and channels-last on a CPU, measured, and `cpu-fast`: ResNet-18 on Imagenette in minutes of CPU time.
 
 Docs: https://resnet-fastai.github.io/resnet-fastai/fast.html.md"""
 
@@ -28,23 +28,28 @@ class ProgressiveResize(Callback):
         if self.epoch in self.schedule: self.learn.dls = self.schedule[self.epoch]
 
 # %% ../nbs/11_fast.ipynb #3be79323
-RECIPE = dict(data='imagenette-160', arch='resnet18', custom={}, sizes={0: 64}, presize=1.15, aug='light', min_scale=0.35, bs=64,
-              freeze_epochs=0, epochs=5, lr=8e-3, label_smoothing=0.1, zero_bn=False, split=True, precision='fp32', channels_last=False)
+RECIPE = dict(data='imagenette-160', arch='resnet18', custom={}, sizes={0: 64}, presize=1.15, aug='light',
+              min_scale=0.35, bs=64, freeze_epochs=0, epochs=5, lr=8e-3, label_smoothing=0.1, zero_bn=False, split=True,
+              precision='fp32', channels_last=False)
 PRESETS = {
-    'cpu-fast': dict(sizes={0: 96, 6: 128}, epochs=10, lr=8e-3, bs=64, label_smoothing=0.1, zero_bn=True, precision='auto', channels_last=True),
-    'article-resnet34': dict(data='imagenette', arch='resnet34', custom=FASTAI_ARTICLE, sizes={0: 224}, presize=460 / 224, aug='fastai',
-                             min_scale=0.5, bs=32, freeze_epochs=3, epochs=12, lr=5e-4, label_smoothing=0.0, split=False),
+    'cpu-fast': dict(sizes={0: 96, 6: 128}, epochs=10, lr=8e-3, bs=64, label_smoothing=0.1, zero_bn=True,
+                     precision='auto', channels_last=True),
+    'article-resnet34': dict(data='imagenette', arch='resnet34', custom=FASTAI_ARTICLE, sizes={0: 224},
+                             presize=460 / 224, aug='fastai', min_scale=0.5, bs=32, freeze_epochs=3, epochs=12, lr=5e-4,
+                             label_smoothing=0.0, split=False),
 }
 
 def preset(name:str|None=None,  # A key of `PRESETS`, or None for `RECIPE` alone
-           **changes,  # Settings to change, e.g. `epochs=2`, `sizes={0: 64}`; `arch=...` drops the preset's own network parts
+           **changes,  # Changed settings, e.g. `epochs=2`, `sizes={0: 64}`; `arch=...` drops the preset's network parts
           ) -> dict:
-    "The settings of a recipe: `RECIPE`, then the preset's, then `changes`; precision 'auto' becomes `fast_precision()`."
-    if name is not None and name not in PRESETS: raise ValueError(f"unknown preset {name!r}: choose one of {', '.join(PRESETS)}")
+    "A recipe's settings: `RECIPE`, then the preset's, then `changes`; precision 'auto' becomes `fast_precision()`."
+    if name is not None and name not in PRESETS:
+        raise ValueError(f"unknown preset {name!r}: choose one of {', '.join(PRESETS)}")
     unknown = sorted(set(changes) - set(RECIPE) - {'n_per_class'})
     if unknown: raise ValueError(f"unknown setting {', '.join(unknown)}: a preset has {', '.join(RECIPE)}, n_per_class")
     cfg = {**RECIPE, **PRESETS.get(name, {}), **changes}
-    if 'arch' in changes and 'custom' not in changes: cfg['custom'] = {}  # our network of that name, with the preset's recipe
+    # our network of that name, with the preset's recipe
+    if 'arch' in changes and 'custom' not in changes: cfg['custom'] = {}
     if 0 not in cfg['sizes']: raise ValueError(f"sizes must say the size of epoch 0, got {cfg['sizes']}")
     if cfg['precision'] == 'auto': cfg['precision'] = fast_precision()  # for the device fastai trains on
     return cfg
@@ -54,12 +59,13 @@ def train_sizes(make_dls,  # Called with an image size, returns the `DataLoaders
                 sizes:dict,  # First epoch -> image size from then on, e.g. {0: 96, 6: 128}
                 arch:str='resnet18',  # Passed to `train`
                 cbs=None,  # More callbacks, e.g. for a distributed run
-                **kwargs,  # Passed to `train`: epochs, lr, out, seed, precision, channels_last, label_smoothing, zero_bn, ...
+                **kwargs,  # For `train`: epochs, lr, out, seed, precision, channels_last, label_smoothing, zero_bn, ...
                ):
     "`train` with progressive resizing: the `DataLoaders` of each size of `sizes` from its epoch on."
     if 0 not in sizes: raise ValueError(f"sizes must say the size of epoch 0, got {sizes}")
     from fastai.distributed import rank0_first  # (imported here: it loads torch.distributed's machinery)
-    sched = rank0_first(lambda: {e: make_dls(s) for e, s in sorted(sizes.items())})  # in a distributed run rank 0 prepares the data first
+    # in a distributed run rank 0 prepares the data first
+    sched = rank0_first(lambda: {e: make_dls(s) for e, s in sorted(sizes.items())})
     cbs = ([ProgressiveResize(sched)] if len(sched) > 1 else []) + list(cbs or [])
     return train(sched[0], arch, cbs=cbs, **kwargs)
 
@@ -71,16 +77,18 @@ def recipe_kwargs(cfg:dict) -> dict:
 
 # %% ../nbs/11_fast.ipynb #3fc0e1b3
 def train_preset(name:str='cpu-fast',  # A key of `PRESETS`
-                 path=None,  # Imagenette folder (default: `$RESNET_FASTAI_DATA` or fastai's download of the preset's `data`)
+                 path=None,  # Imagenette folder (default: `$RESNET_FASTAI_DATA` or a download of the preset's `data`)
                  out=None,  # Run folder for checkpoints and metrics (default: runs/<name>)
                  seed:int=42,  # Random seed
                  quiet:bool=False,  # No progress bar and no table of epochs
-                 **changes,  # Change any setting of the preset, e.g. `epochs=2`, `sizes={0: 32}`, or `n_per_class=10` for a quick try
+                 **changes,  # Settings to change, e.g. `epochs=2`, `sizes={0: 32}`, or `n_per_class=10` for a quick try
                 ):
     "Train a preset on Imagenette; returns `(learner, seconds spent in training, settings)`."
     cfg = preset(name, **changes)
     t0 = time.time()
-    make_dls = lambda s: imagenette_dls(path, variant=cfg['data'], size=s, presize_to=int(round(cfg['presize'] * s)), aug=cfg['aug'],
-                                        min_scale=cfg['min_scale'], bs=cfg['bs'], n_per_class=cfg.get('n_per_class'), seed=seed)
-    learn = train_sizes(make_dls, cfg['sizes'], cfg['arch'], out=out or f'runs/{name}', seed=seed, quiet=quiet, **recipe_kwargs(cfg))
+    make_dls = lambda s: imagenette_dls(path, variant=cfg['data'], size=s, presize_to=int(round(cfg['presize'] * s)),
+                                        aug=cfg['aug'], min_scale=cfg['min_scale'], bs=cfg['bs'],
+                                        n_per_class=cfg.get('n_per_class'), seed=seed)
+    learn = train_sizes(make_dls, cfg['sizes'], cfg['arch'], out=out or f'runs/{name}', seed=seed, quiet=quiet,
+                        **recipe_kwargs(cfg))
     return learn, time.time() - t0, cfg

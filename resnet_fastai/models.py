@@ -1,4 +1,4 @@
-"""`custom_resnet`: stem, stages of residual blocks and a global-pooling head; the ResNet-18…152 and CIFAR ResNet-20…110 zoo, proved equal to torchvision.
+"""`custom_resnet`: stem, stages and head; the ResNet-18…152 and CIFAR ResNet-20…110 zoo, equal to torchvision's.
 
 Docs: https://resnet-fastai.github.io/resnet-fastai/models.html.md"""
 
@@ -28,24 +28,26 @@ __all__ = ['STEM_STRIDE', 'ARCHS', 'resnet18', 'resnet34', 'resnet50', 'resnet10
 # %% ../nbs/01_models.ipynb #9f4473c3
 STEM_STRIDE = {'imagenet': 4, 'deep': 4, 'cifar': 1}  # how much each stem kind downsamples
 
-def make_stem(kind:str='imagenet',  # 'imagenet' (7x7 conv + max-pool), 'deep' (three 3x3 convs + max-pool) or 'cifar' (one 3x3 conv)
+def make_stem(kind:str='imagenet',  # 'imagenet' (7x7 conv + max-pool), 'deep' (three 3x3 + max-pool), 'cifar' (one 3x3)
               in_channels:int=3,  # Channels of the input images, e.g. 3 for RGB, 1 for grayscale
               out_channels:int=64,  # Channels the stem outputs (the first two convs of `deep` use half as many)
              ) -> nn.Sequential:
     "The layers before the first stage."
-    if kind == 'imagenet': return nn.Sequential(ConvLayer(in_channels, out_channels, 7, stride=2), nn.MaxPool2d(3, stride=2, padding=1))
+    if kind == 'imagenet': return nn.Sequential(ConvLayer(in_channels, out_channels, 7, stride=2),
+                                                nn.MaxPool2d(3, stride=2, padding=1))
     if kind == 'deep':
         mid = out_channels // 2
-        return nn.Sequential(ConvLayer(in_channels, mid, 3, stride=2), ConvLayer(mid, mid, 3), ConvLayer(mid, out_channels, 3),
-                             nn.MaxPool2d(3, stride=2, padding=1))
+        return nn.Sequential(ConvLayer(in_channels, mid, 3, stride=2), ConvLayer(mid, mid, 3),
+                             ConvLayer(mid, out_channels, 3), nn.MaxPool2d(3, stride=2, padding=1))
     if kind == 'cifar': return nn.Sequential(ConvLayer(in_channels, out_channels, 3))
-    raise ValueError(f"unknown stem {kind!r}: use one of {', '.join(map(repr, STEM_STRIDE))}, or pass a function (in_channels, out_channels) -> module")
+    raise ValueError(f"unknown stem {kind!r}: use one of {', '.join(map(repr, STEM_STRIDE))}, "
+                     "or pass a function (in_channels, out_channels) -> module")
 
 # %% ../nbs/01_models.ipynb #af91cdf2
 def receptive_field(m:nn.Module,  # A stack of layers taking 3-channel images, e.g. a stem
                     size:int=64,  # Side of the test input in pixels; larger than the receptive field
                    ) -> int:
-    "Width in pixels of the input patch that one central output position of `m` depends on (where its input gradient is nonzero)."
+    "Width in pixels of the input patch that one central output position of `m` depends on (nonzero input gradient)."
     x = torch.zeros(1, 3, size, size, requires_grad=True)
     out = m.eval()(x)
     out[0, :, out.shape[-2] // 2, out.shape[-1] // 2].sum().backward()
@@ -97,12 +99,14 @@ def avg_head(channels:int,  # Channels of the last stage's output
 # %% ../nbs/01_models.ipynb #21970dc7
 def _check_sizes(layers, channels, n_out):
     if len(layers) != len(channels):
-        raise ValueError(f"layers has {len(layers)} stages but channels has {len(channels)}: give one number of blocks and one width per stage")
+        raise ValueError(f"layers has {len(layers)} stages but channels has {len(channels)}: "
+                         "give one number of blocks and one width per stage")
     if len(layers) == 0: raise ValueError("layers is empty: a ResNet needs at least one stage")
     for name, vals in [('layers', layers), ('channels', channels), ('n_out', [n_out])]:
         for v in vals:
             if isinstance(v, bool) or not isinstance(v, Integral) or v < 1:
-                raise ValueError(f"{name} must be positive integers, got {v!r}" + (f" in {list(vals)}" if name != 'n_out' else ''))
+                raise ValueError(f"{name} must be positive integers, got {v!r}"
+                                 + (f" in {list(vals)}" if name != 'n_out' else ''))
 
 def custom_resnet(layers:list,  # Blocks in each stage, e.g. [2, 2, 2, 2] for ResNet-18
                   channels:list,  # Output channels of each stage, e.g. [64, 128, 256, 512]
@@ -110,17 +114,21 @@ def custom_resnet(layers:list,  # Blocks in each stage, e.g. [2, 2, 2, 2] for Re
                   bottleneck:bool=False,  # Bottleneck blocks (ResNet-50 and deeper) instead of basic ones
                   residual:bool=True,  # False builds the plain twin: the same layers without shortcuts
                   in_channels:int=3,  # Channels of the input images
-                  stem:str|Callable='imagenet',  # A kind for `make_stem`, or a function (in_channels, out_channels) -> module
-                  block:Callable=ResBlock,  # Called as block(in_channels, out_channels, stride, bottleneck=, residual=): a `ResBlock` subclass or a `partial`
+                  stem:str|Callable='imagenet',  # A `make_stem` kind or function (in_channels, out_channels) -> module
+                  # Called as block(in_channels, out_channels, stride, bottleneck=, residual=):
+                  # a `ResBlock` subclass or a `partial`
+                  block:Callable=ResBlock,
                   head:Callable=avg_head,  # Called as head(channels, n_out): the layers after the last stage
                   zero_bn:bool=False,  # Start every residual branch at zero (`ResBlock.zero_init_`)
                  ) -> ResNet:
-    "A ResNet with `len(layers)` stages of `block`s; the first stage keeps the stem's resolution, each later one halves it."
+    "A ResNet with `len(layers)` stages of `block`s; the first keeps the stem's resolution, each later one halves it."
     _check_sizes(layers, channels, n_out)
     stem_channels = max(channels[0] // (ResBlock.expansion if bottleneck else 1), 1)
-    body, ni = [('stem', make_stem(stem, in_channels, stem_channels) if isinstance(stem, str) else stem(in_channels, stem_channels))], stem_channels
+    body, ni = [('stem', make_stem(stem, in_channels, stem_channels) if isinstance(stem, str) else
+                         stem(in_channels, stem_channels))], stem_channels
     for i, (n, nf) in enumerate(zip(layers, channels)):
-        blocks = [block(ni if j == 0 else nf, nf, 2 if i > 0 and j == 0 else 1, bottleneck=bottleneck, residual=residual) for j in range(n)]
+        blocks = [block(ni if j == 0 else nf, nf, 2 if i > 0 and j == 0 else 1, bottleneck=bottleneck,
+                        residual=residual) for j in range(n)]
         body.append((f'layer{i + 1}', nn.Sequential(*blocks)))
         ni = nf
     body = nn.Sequential(OrderedDict(body))
@@ -128,7 +136,8 @@ def custom_resnet(layers:list,  # Blocks in each stage, e.g. [2, 2, 2, 2] for Re
     if zero_bn:
         for b in blocks: b.zero_init_()
     stride = STEM_STRIDE.get(stem) if isinstance(stem, str) else None  # a stem of your own: its downsampling is unknown
-    return ResNet(body, head(ni, n_out), in_channels, min_size=stride * math.prod(b.stride for b in blocks) if stride else 1)
+    return ResNet(body, head(ni, n_out), in_channels,
+                  min_size=stride * math.prod(b.stride for b in blocks) if stride else 1)
 
 # %% ../nbs/01_models.ipynb #3db90416
 def _cifar(n): return dict(layers=[n, n, n], channels=[16, 32, 64], stem='cifar')  # 6n+2 layers
@@ -153,7 +162,7 @@ def get_arch(name:str,  # A key of `ARCHS`: `resnet18`...`resnet152`, `resnet20`
 
 # %% ../nbs/01_models.ipynb #619b9337
 def _constructor(name):
-    "`name(n_out, **kwargs)`: `get_arch` with the name filled in (1000 outputs by default for ImageNet networks, 10 for CIFAR)."
+    "`name(n_out, **kwargs)`: `get_arch` with the name filled in (by default 1000 outputs for ImageNet, 10 for CIFAR)."
     default = 10 if ARCHS[name].get('stem') == 'cifar' else 1000
     def build(n_out:int=default,  # Number of classes: outputs of the final linear layer
               **kwargs,  # Any other argument of `custom_resnet`, e.g. `residual=False`, `zero_bn=True`
@@ -162,8 +171,10 @@ def _constructor(name):
     build.__doc__ = f"{name}: " + ', '.join(f"{k}={v}" for k, v in ARCHS[name].items()) + "."
     return build
 
-_all_ = ['resnet18', 'resnet34', 'resnet50', 'resnet101', 'resnet152', 'resnet20', 'resnet32', 'resnet44', 'resnet56', 'resnet110']
-resnet18, resnet34, resnet50, resnet101, resnet152, resnet20, resnet32, resnet44, resnet56, resnet110 = map(_constructor, _all_)
+_all_ = ['resnet18', 'resnet34', 'resnet50', 'resnet101', 'resnet152',
+         'resnet20', 'resnet32', 'resnet44', 'resnet56', 'resnet110']
+(resnet18, resnet34, resnet50, resnet101, resnet152,
+ resnet20, resnet32, resnet44, resnet56, resnet110) = map(_constructor, _all_)
 
 # %% ../nbs/01_models.ipynb #52a36c90
 def load_torchvision_weights(model:ResNet,  # Our ResNet, built with the same depth as the torchvision one
@@ -192,7 +203,7 @@ def cifar_resnet(depth:int,  # 6n+2: 20, 32, 44, 56, 110, ...
                  n_out:int=10,  # Number of classes: outputs of the final linear layer
                  **kwargs,  # Any other argument of `custom_resnet`, e.g. `residual=False` for the plain net
                 ) -> ResNet:
-    "The CIFAR ResNet of He et al. (2015, section 4.2) with `depth` = 6n+2 layers; `residual=False` gives the plain net."
+    "The CIFAR ResNet of He et al. (2015, sec. 4.2) with `depth` = 6n+2 layers; `residual=False` gives the plain net."
     if depth < 8 or (depth - 2) % 6:
         raise ValueError(f"depth must be 6n+2 (8, 14, 20, 32, 44, 56, 110, ...), got {depth}")
     return custom_resnet(**_cifar((depth - 2) // 6), n_out=n_out, **kwargs)
@@ -208,7 +219,8 @@ def stage_summary(model:ResNet,  # A model from `custom_resnet`
     with torch.no_grad():
         for name, part in [*model.body.named_children(), ('head', model.head)]:
             with FlopCounterMode(display=False) as counter: x = part(x)
-            rows.append(dict(stage=name, output=tuple(x.shape[1:]), params=n_params(part), macs=counter.get_total_flops() // 2))
+            rows.append(dict(stage=name, output=tuple(x.shape[1:]), params=n_params(part),
+                             macs=counter.get_total_flops() // 2))
     model.train(was_training)
     df = pd.DataFrame(rows)
     total = pd.DataFrame([dict(stage='total', output=tuple(x.shape[1:]), params=df.params.sum(), macs=df.macs.sum())])
@@ -232,8 +244,9 @@ def stage_labels(model:ResNet,  # A model from `custom_resnet`
 # %% ../nbs/01_models.ipynb #02e2c23c
 def _layers(m):
     "The convolutions and pools of a stem, e.g. 'conv 7×7, max pool'."
-    names = [f"conv {l.kernel_size[0]}×{l.kernel_size[1]}" if isinstance(l, nn.Conv2d) else 'max pool' if isinstance(l, nn.MaxPool2d)
-             else 'avg pool' for l in m.modules() if isinstance(l, (nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d))]
+    names = [f"conv {l.kernel_size[0]}×{l.kernel_size[1]}" if isinstance(l, nn.Conv2d) else
+             'max pool' if isinstance(l, nn.MaxPool2d) else 'avg pool'
+             for l in m.modules() if isinstance(l, (nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d))]
     return ', '.join(f"{n} ×{k}" if k > 1 else n for n, k in [(n, len(list(g))) for n, g in groupby(names)])
 
 def draw_stages(model:ResNet,  # A model from `custom_resnet`
@@ -248,7 +261,8 @@ def draw_stages(model:ResNet,  # A model from `custom_resnet`
     ax.set_xlim(-0.6, len(labels) - 0.4); ax.set_ylim(-0.8, 0.8); ax.axis('off')
     for i, t in enumerate(labels):
         fc = '#f3f3f3' if i in (0, len(labels) - 1) else '#fff2cc' if i == 1 else '#cfe2f3'
-        ax.text(i, 0, t, ha='center', va='center', fontsize=8.5, bbox=dict(boxstyle='round,pad=0.4', fc=fc, ec='#555555'))
+        ax.text(i, 0, t, ha='center', va='center', fontsize=8.5,
+                bbox=dict(boxstyle='round,pad=0.4', fc=fc, ec='#555555'))
         if i: ax.annotate('', xy=(i - 0.42, 0), xytext=(i - 0.58, 0), arrowprops=dict(arrowstyle='->', lw=1))
     if title: ax.set_title(title, fontsize=10)
     return ax

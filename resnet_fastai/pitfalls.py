@@ -1,4 +1,4 @@
-"""Six mistakes from popular ResNet tutorials, each rebuilt as a stem, block or head for `custom_resnet` and trained against the correct network: which break training, which break other resolutions, which are harmless.
+"""Six mistakes from popular ResNet tutorials, each rebuilt from our parts and trained against the correct network.
 
 Docs: https://resnet-fastai.github.io/resnet-fastai/pitfalls.html.md"""
 
@@ -32,12 +32,13 @@ def pool_bn_stem(in_channels, out_channels):
 
 # %% ../nbs/09_pitfalls.ipynb #4dbe6582
 def unpadded_stem(in_channels, out_channels):
-    "The fastai tutorial's stem: 7x7 stride-2 conv and BN without padding, then a 3x3 max-pool without padding; no ReLU."
-    return nn.Sequential(ConvLayer(in_channels, out_channels, 7, stride=2, padding=0, act_cls=None), nn.MaxPool2d(3, stride=2))
+    "The fastai tutorial's stem: 7x7 stride-2 conv + BN without padding, then a 3x3 max-pool without padding; no ReLU."
+    return nn.Sequential(ConvLayer(in_channels, out_channels, 7, stride=2, padding=0, act_cls=None),
+                         nn.MaxPool2d(3, stride=2))
 
 # %% ../nbs/09_pitfalls.ipynb #296443e9
 class ChannelStrideBlock(ResBlock):
-    "The fastai tutorial's rule: a block downsamples (stride 2) exactly when its channels change, whatever stride it is given."
+    "The fastai tutorial's rule: a block has stride 2 exactly when its channels change, whatever stride it is given."
     def __init__(self, in_channels, out_channels, stride=1, **kwargs):
         super().__init__(in_channels, out_channels, 2 if in_channels != out_channels else 1, **kwargs)
 
@@ -46,7 +47,8 @@ class ReluBnBlock(ResBlock):
     "The Keras tutorial's order: conv -> ReLU -> BN in the branch, and ReLU -> BN after the addition."
     shortcut_norm = None  # a BN follows the addition, so the projection has none
     def conv(self, ni, nf, ks, stride, last=False):
-        if last: return ConvLayer(ni, nf, ks, stride=stride, norm_type=None, act_cls=None)  # a bare conv (with bias): ReLU and BN come after the addition
+        # a bare conv (with bias): ReLU and BN come after the addition
+        if last: return ConvLayer(ni, nf, ks, stride=stride, norm_type=None, act_cls=None)
         return ConvLayer(ni, nf, ks, stride=stride, bn_1st=False)
     def after_add(self, nf): return nn.Sequential(nn.ReLU(inplace=True), nn.BatchNorm2d(nf))
     def zero_init_(self): nn.init.zeros_(self.convs[-1][0].weight); nn.init.zeros_(self.convs[-1][0].bias)
@@ -55,7 +57,8 @@ class ReluBnBlock(ResBlock):
 class ReluBnOrderBlock(ResBlock):
     "Only the order changed: the branch's first convolution is conv -> ReLU -> BN; everything else as in `ResBlock`."
     def conv(self, ni, nf, ks, stride, last=False):
-        if last: return super().conv(ni, nf, ks, stride, last=True)  # conv -> BN, no activation before the addition: nothing to swap
+        # conv -> BN, no activation before the addition: nothing to swap
+        if last: return super().conv(ni, nf, ks, stride, last=True)
         return ConvLayer(ni, nf, ks, stride=stride, bn_1st=False)
 
 # %% ../nbs/09_pitfalls.ipynb #afed8a66
@@ -73,7 +76,8 @@ PITFALLS = {
     'stride from a channel change': dict(block=ChannelStrideBlock),
     'ReLU before BN only': dict(block=ReluBnOrderBlock),
     'Keras block (ReLU before BN)': dict(block=ReluBnBlock),
-    'fixed 2x2 average-pool head': dict(head=partial(flatten_head, pool='avg2')),  # built for the training size by `pitfall_kwargs`
+    # built for the training size by `pitfall_kwargs`
+    'fixed 2x2 average-pool head': dict(head=partial(flatten_head, pool='avg2')),
     'softmax + cross-entropy': dict(head=softmax_head),
 }
 
@@ -81,7 +85,8 @@ def pitfall_kwargs(name:str,  # A key of `PITFALLS`
                    size:int,  # Training image size in pixels: the fixed-size head is built for it
                   ) -> dict:
     "The `custom_resnet` arguments that reproduce the mistake `name` on `size`-pixel images."
-    if name not in PITFALLS: raise ValueError(f"unknown pitfall {name!r}: choose one of {', '.join(map(repr, PITFALLS))}")
+    if name not in PITFALLS: raise ValueError(f"unknown pitfall {name!r}: "
+                                              f"choose one of {', '.join(map(repr, PITFALLS))}")
     kw = dict(PITFALLS[name])
     if isinstance(kw.get('head'), partial) and kw['head'].func is flatten_head: kw['head'] = kw['head'](size)
     return kw
@@ -103,11 +108,12 @@ def pitfall_model(name:str,  # A key of `PITFALLS`; 'correct' is the reference n
 # %% ../nbs/09_pitfalls.ipynb #7e6d078a
 def article_stem(in_channels, out_channels):
     "The fastai tutorial's stem as written: `unpadded_stem` whose 7x7 convolution keeps its bias."
-    return nn.Sequential(ConvLayer(in_channels, out_channels, 7, stride=2, padding=0, act_cls=None, bias=True), nn.MaxPool2d(3, stride=2))
+    return nn.Sequential(ConvLayer(in_channels, out_channels, 7, stride=2, padding=0, act_cls=None, bias=True),
+                         nn.MaxPool2d(3, stride=2))
 
 # %% ../nbs/09_pitfalls.ipynb #f94dd1d4
 class ArticleBlock(ChannelStrideBlock):
-    "The fastai tutorial's block as written: `ChannelStrideBlock` whose convolutions, projection included, keep their bias."
+    "The fastai tutorial's block as written: `ChannelStrideBlock` whose convolutions (projection too) keep their bias."
     def conv(self, ni, nf, ks, stride, last=False):
         return ConvLayer(ni, nf, ks, stride=stride, act_cls=None if last else nn.ReLU, bias=True)
     def projection(self, ni, nf, stride, avg_down=False):
@@ -122,33 +128,36 @@ def pitfall_table(dls,  # DataLoaders to train on; `dls.valid` gives the validat
                   arch:str='resnet18',  # The architecture of `ARCHS` the mistakes are applied to
                   epochs:int=2,  # One-cycle epochs for each configuration
                   lr:float=8e-3,  # `lr` of `train` (the one-cycle peak is half of it)
-                  seeds:tuple=(0,),  # One run per configuration and seed; a seed fixes the batches and the initialisation where shapes agree
-                  test_dls=None,  # DataLoaders at another image size; each trained model is also evaluated on `test_dls.valid`
-                  cbs=None,  # Extra callbacks for training and evaluation, e.g. `precision_callbacks('amp', channels_last=True)`
-                  curves:dict|None=None,  # A dict that receives each run's training loss per batch under `(mistake, seed)` (see `loss_curves`)
+                  seeds:tuple=(0,),  # One run per config and seed; a seed fixes batches, and init where shapes agree
+                  test_dls=None,  # DataLoaders at another image size; each model is also evaluated on `test_dls.valid`
+                  cbs=None,  # Extra callbacks (train and eval), e.g. `precision_callbacks('amp', channels_last=True)`
+                  curves:dict|None=None,  # Gets each run's per-batch training loss at `(mistake, seed)` (`loss_curves`)
                  ) -> pd.DataFrame:
-    "`compare` the mistakes `names` (plain cross-entropy) over `seeds`; one row per configuration and seed: its accuracy and how far its loss fell."
+    "`compare` the mistakes `names` (plain cross-entropy) over `seeds`; a row per run: accuracy, how far its loss fell."
     names = list(PITFALLS) if names is None else list(names)
     size = dls.valid.one_batch()[0].shape[-1]
     configs = {n: pitfall_kwargs(n, size) for n in names}  # unknown names fail before any training
-    runs = compare(dls, configs, seeds=seeds, test_dls=test_dls, arch=arch, epochs=epochs, lr=lr, label_smoothing=0.0, cbs=cbs, verbose=False, curves=curves)
+    runs = compare(dls, configs, seeds=seeds, test_dls=test_dls, arch=arch, epochs=epochs, lr=lr, label_smoothing=0.0,
+                   cbs=cbs, verbose=False, curves=curves)
     last = runs.groupby(['name', 'seed'], sort=False).last().reset_index()
-    df = pd.DataFrame(dict(mistake=last['name'], seed=last['seed'], arch=arch, configuration=[describe(configs[n]) for n in last['name']],
+    df = pd.DataFrame(dict(mistake=last['name'], seed=last['seed'], arch=arch,
+                           configuration=[describe(configs[n]) for n in last['name']],
                            parameters=last.params, train_loss=last.train_loss, accuracy=last.accuracy,
                            loss_drop=1 - last.train_loss / math.log(dls.c), seconds=last.seconds))
     if test_dls is not None: df['test_accuracy'], df['test_error'] = last.test_accuracy, last.test_error
-    df.attrs = dict(size=int(size), test_size=test_dls and int(test_dls.valid.one_batch()[0].shape[-1]), epochs=epochs, seeds=tuple(seeds),
-                    train_images=len(dls.train_ds), valid_images=len(dls.valid_ds))
+    df.attrs = dict(size=int(size), test_size=test_dls and int(test_dls.valid.one_batch()[0].shape[-1]), epochs=epochs,
+                    seeds=tuple(seeds), train_images=len(dls.train_ds), valid_images=len(dls.valid_ds))
     return df
 
 # %% ../nbs/09_pitfalls.ipynb #3d97d5c4
 class KerasBottleneck(ResBlock):
-    "The Keras tutorial's bottleneck (ResNet v1): the stride on the first 1x1 convolution, and every convolution with a bias."
+    "The Keras tutorial's bottleneck (ResNet v1): the stride on the first 1x1 conv, and every convolution with a bias."
     def __init__(self, in_channels, out_channels, stride=1, **kwargs):
         self.v1_stride = stride  # (read by `conv` while `ResBlock.__init__` builds the branch)
         super().__init__(in_channels, out_channels, stride, **kwargs)
     def conv(self, ni, nf, ks, stride, last=False):
-        s = self.v1_stride if ks == 1 and not last else 1  # the first 1x1 reads one pixel in four; the 3x3 keeps stride 1
+        # the first 1x1 reads one pixel in four; the 3x3 keeps stride 1
+        s = self.v1_stride if ks == 1 and not last else 1
         return ConvLayer(ni, nf, ks, stride=s, act_cls=None if last else nn.ReLU, bias=True)
     def projection(self, ni, nf, stride, avg_down=False):
         if ni == nf and stride == 1: return nn.Identity()
@@ -156,15 +165,17 @@ class KerasBottleneck(ResBlock):
 
 # %% ../nbs/09_pitfalls.ipynb #6b062059
 def keras_stem(in_channels, out_channels):
-    "The Keras tutorial's stem: zero-pad 3, 7x7 stride-2 convolution (with bias), BN, ReLU, 3x3 stride-2 max-pool without padding."
-    return nn.Sequential(ConvLayer(in_channels, out_channels, 7, stride=2, padding=3, bias=True), nn.MaxPool2d(3, stride=2))
+    "The Keras tutorial's stem: zero-pad 3, 7x7 stride-2 conv (with bias), BN, ReLU, unpadded 3x3 stride-2 max-pool."
+    return nn.Sequential(ConvLayer(in_channels, out_channels, 7, stride=2, padding=3, bias=True),
+                         nn.MaxPool2d(3, stride=2))
 
 # %% ../nbs/09_pitfalls.ipynb #cbdfbb6d
 class KerasHead(nn.Sequential):
-    "The Keras tutorial's head: a fixed 2x2 average pool, flatten, a dense layer, softmax; for `in_size` px inputs (64 in the tutorial)."
+    "The Keras tutorial's head: fixed 2x2 avg pool, flatten, dense, softmax; for `in_size` px inputs (tutorial: 64)."
     def __init__(self, channels:int, n_out:int, in_size:int=64):
         super().__init__(flatten_head(in_size, 'avg2')(channels, n_out), nn.Softmax(dim=1))
-    def forward(self, x): return self[1](self[0](x).float())  # the softmax in float32, also under mixed precision (as Keras' guide asks)
+    # the softmax in float32, also under mixed precision (as Keras' guide asks)
+    def forward(self, x): return self[1](self[0](x).float())
 
 # %% ../nbs/09_pitfalls.ipynb #65897613
 def glorot_(model:nn.Module) -> nn.Module:
@@ -177,46 +188,50 @@ def glorot_(model:nn.Module) -> nn.Module:
 
 # %% ../nbs/09_pitfalls.ipynb #8ac15f4b
 class Tf2Block(ResBlock):
-    "The TF2 CIFAR tutorial's block: conv -> ReLU -> BN, conv -> BN, add, ReLU; both convolutions with a bias (its blocks never need a projection)."
+    "The TF2 CIFAR tutorial's block: conv -> ReLU -> BN, conv -> BN, add, ReLU; convs with bias (never a projection)."
     def conv(self, ni, nf, ks, stride, last=False):
         return ConvLayer(ni, nf, ks, stride=stride, act_cls=None if last else nn.ReLU, bn_1st=False, bias=True)
 
 # %% ../nbs/09_pitfalls.ipynb #7fd961fd
 def tf2_stem(in_channels, out_channels):
-    "The TF2 CIFAR tutorial's stem: two unpadded 3x3 convolutions (32, then 64 channels) with ReLU, a 3x3 max-pool of stride 3."
-    return nn.Sequential(nn.Conv2d(in_channels, 32, 3), nn.ReLU(), nn.Conv2d(32, out_channels, 3), nn.ReLU(), nn.MaxPool2d(3))
+    "The TF2 CIFAR tutorial's stem: two unpadded 3x3 convs (32, then 64 channels) with ReLU, a stride-3 3x3 max-pool."
+    return nn.Sequential(nn.Conv2d(in_channels, 32, 3), nn.ReLU(), nn.Conv2d(32, out_channels, 3), nn.ReLU(),
+                         nn.MaxPool2d(3))
 
 # %% ../nbs/09_pitfalls.ipynb #52e85d72
 def tf2_head(channels, n_out):
-    "The TF2 CIFAR tutorial's head: an unpadded 3x3 convolution with ReLU, global average pooling, dense 256 + ReLU, dropout 0.5, dense + softmax."
+    "TF2 CIFAR tutorial's head: unpadded 3x3 conv, ReLU, global avg pool, dense 256, ReLU, dropout 0.5, dense, softmax."
     return nn.Sequential(nn.Conv2d(channels, channels, 3), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
                          nn.Linear(channels, 256), nn.ReLU(), nn.Dropout(0.5), nn.Linear(256, n_out), nn.Softmax(dim=1))
 
 # %% ../nbs/09_pitfalls.ipynb #0c713cfd
 class FreshBatchNorm(nn.Module):
-    "A Keras `BatchNormalization` layer created inside `call`: no learned scale or shift; in training the batch's statistics, at inference its initial moving averages (mean 0, variance 1), so it only divides by sqrt(1 + eps)."
+    "Keras BN made in `call`: no scale/shift; batch stats in training, initial ones at inference: x / sqrt(1 + eps)."
     def __init__(self, eps:float=1e-3,  # Keras' default epsilon
-                 batch_stats_at_inference:bool=False):  # True: the batch's statistics at inference too (as if called with `training=True`)
+                 batch_stats_at_inference:bool=False):  # True: batch statistics at inference too (`training=True`)
         super().__init__(); self.eps, self.batch_stats_at_inference = eps, batch_stats_at_inference
     def forward(self, x):
-        if self.training or self.batch_stats_at_inference: return F.batch_norm(x, None, None, training=True, eps=self.eps)
+        if self.training or self.batch_stats_at_inference:
+            return F.batch_norm(x, None, None, training=True, eps=self.eps)
         return x / math.sqrt(1 + self.eps)
 
 # %% ../nbs/09_pitfalls.ipynb #0d5bb27c
 class Tf2Bottleneck(ResBlock):
-    "The TF2 ResNet-50...152 tutorial's bottleneck: its batch norms are created inside `call` (`FreshBatchNorm`); and the branch ends with a ReLU *before* the addition."
+    "The TF2 ResNet-50...152 tutorial's bottleneck: BNs made in `call` (`FreshBatchNorm`); ReLU *before* the addition."
     def conv(self, ni, nf, ks, stride, last=False):
         return nn.Sequential(nn.Conv2d(ni, nf, ks, stride=stride, padding=ks // 2), FreshBatchNorm(), nn.ReLU())
     def projection(self, ni, nf, stride, avg_down=False):
         if ni == nf and stride == 1: return nn.Identity()
         return ConvLayer(ni, nf, 1, stride=stride, act_cls=None, bias=True)
-    def zero_init_(self): raise ValueError("the TF2 tutorial's batch norms have no scale to zero: it creates them inside `call`")
+    def zero_init_(self): raise ValueError("the TF2 tutorial's batch norms have no scale to zero: "
+                                           "it creates them inside `call`")
 
 # %% ../nbs/09_pitfalls.ipynb #02c0815f
 class KerasReluBnBlock(ReluBnBlock):
-    "`ReluBnBlock` with the bias Keras gives every convolution, and the Keras tutorial's shortcut: a bare strided 1x1 convolution."
+    "`ReluBnBlock` with the bias Keras gives every conv, and the Keras tutorial's shortcut: a bare strided 1x1 conv."
     def conv(self, ni, nf, ks, stride, last=False):
-        return super().conv(ni, nf, ks, stride, last) if last else ConvLayer(ni, nf, ks, stride=stride, bn_1st=False, bias=True)
+        return (super().conv(ni, nf, ks, stride, last) if last
+                else ConvLayer(ni, nf, ks, stride=stride, bn_1st=False, bias=True))
     def projection(self, ni, nf, stride, avg_down=False):
         return nn.Identity() if ni == nf and stride == 1 else nn.Conv2d(ni, nf, 1, stride=stride)
 
@@ -226,8 +241,10 @@ def relu_bn_stem(in_channels, out_channels):
     return ConvLayer(in_channels, out_channels, 3, bn_1st=False, bias=True)
 
 # %% ../nbs/09_pitfalls.ipynb #9f95a069
-ARTICLES = {  # name: (the article, the `custom_resnet` arguments of its network as written, and a function applied after)
-    'fastai-resnet34': ("The ResNet Architecture (fastai/PyTorch, ResNet-34 from scratch on Imagenette)", {**ARCHS['resnet34'], **FASTAI_ARTICLE}),
+# name: (the article, the `custom_resnet` arguments of its network as written, and a function applied after)
+ARTICLES = {
+    'fastai-resnet34': ("The ResNet Architecture (fastai/PyTorch, ResNet-34 from scratch on Imagenette)",
+                        {**ARCHS['resnet34'], **FASTAI_ARTICLE}),
     'keras-resnet50': ("Keras identity and convolutional blocks, ResNet-50 for 64x64 images",
                        dict(ARCHS['resnet50'], stem=keras_stem, block=KerasBottleneck, head=KerasHead), glorot_),
     'keras-2552': ("Keras functional API: ResNet vs PlainNet on CIFAR-10",
@@ -235,14 +252,15 @@ ARTICLES = {  # name: (the article, the `custom_resnet` arguments of its network
     'tf2-10block': ("TF2: a 10-block ResNet vs a plain network on CIFAR-10 at 24 px",
                     dict(layers=[10], channels=[64], stem=tf2_stem, block=Tf2Block, head=tf2_head)),
     **{f'tf2-resnet{d}': ("TF2 subclassed ResNet-18 to 152 (the bottleneck networks)",
-                          dict(ARCHS[f'resnet{d}'], stem=pool_bn_stem, block=Tf2Bottleneck, head=softmax_head)) for d in (50, 101, 152)},
+                          dict(ARCHS[f'resnet{d}'], stem=pool_bn_stem, block=Tf2Bottleneck, head=softmax_head))
+       for d in (50, 101, 152)},
 }
 
 def article_net(name:str,  # A key of `ARTICLES`
                 n_out:int=10,  # Number of classes
                 residual:bool=True,  # False: the plain twin (the TF2 and Keras CIFAR tutorials compare against it)
-                article_init:bool=True,  # False: our initialisation (Kaiming) instead of the article's (Glorot-uniform in the Keras ResNet-50)
-                **changes,  # Arguments of `custom_resnet` that replace the article's, e.g. `block=...` to change one part
+                article_init:bool=True,  # False: our Kaiming init, not the article's (Keras ResNet-50: Glorot-uniform)
+                **changes,  # `custom_resnet` arguments that replace the article's, e.g. `block=...` to change one part
                ) -> ResNet:
     "The network of an article this project grew from, as the article builds it, from our builder and the parts above."
     if name not in ARTICLES: raise ValueError(f"unknown article network {name!r}: choose one of {', '.join(ARTICLES)}")

@@ -1,4 +1,4 @@
-"""Why a ResNet does not care about the size of its input: global average pooling, a flatten-head twin that breaks, accuracy against test resolution on Imagenette, and class activation maps.
+"""Why a ResNet takes any input size: global average pooling, accuracy against resolution, class activation maps.
 
 Docs: https://resnet-fastai.github.io/resnet-fastai/pooling.html.md"""
 
@@ -21,7 +21,7 @@ __all__ = ['FlattenHead', 'flatten_head', 'accuracy_by_size', 'onto_grid', 'clas
 
 # %% ../nbs/08_pooling.ipynb #d29c121e
 class FlattenHead(nn.Sequential):
-    "VGG-style head: (a fixed 2x2 average pool,) flatten, linear. Its linear layer fits one feature-map size, checked before running."
+    "VGG-style head: (a fixed 2x2 average pool,) flatten, linear. Its linear layer fits one feature-map size (checked)."
     def __init__(self, channels:int, n_out:int,
                  fmap:int,  # Height and width of the feature map it is built for
                  in_size:int,  # The input size in pixels that gives that feature map (for the error message)
@@ -34,9 +34,10 @@ class FlattenHead(nn.Sequential):
 
     def forward(self, x):
         if tuple(x.shape[-2:]) != (self.fmap, self.fmap):
-            raise ValueError(f"this head flattens a {self.fmap}x{self.fmap} feature map, so the model only takes {self.in_size} px inputs; "
-                             f"got a {x.shape[-2]}x{x.shape[-1]} map: resize the images to {self.in_size} px, or build the model "
-                             "with the default head (`avg_head`, global average pooling), which takes any size")
+            raise ValueError(f"this head flattens a {self.fmap}x{self.fmap} feature map, so the model only takes "
+                             f"{self.in_size} px inputs; got a {x.shape[-2]}x{x.shape[-1]} map: resize the images to "
+                             f"{self.in_size} px, or build the model with the default head (`avg_head`, global average "
+                             "pooling), which takes any size")
         return super().forward(x)
 
 # %% ../nbs/08_pooling.ipynb #2c69a618
@@ -47,7 +48,8 @@ def flatten_head(in_size:int,  # Input size in pixels the head is built for
     "A `head` for `custom_resnet` built for `in_size` px inputs, as tutorials written for one image size build it."
     if pool not in ('flatten', 'avg2'): raise ValueError(f"unknown pool {pool!r}: use 'flatten' or 'avg2'")
     fmap = math.ceil(in_size / downsampling)
-    if pool == 'avg2' and fmap < 2: raise ValueError(f"pool='avg2' needs a feature map of at least 2x2: in_size={in_size} is too small")
+    if pool == 'avg2' and fmap < 2: raise ValueError(f"pool='avg2' needs a feature map of at least 2x2: "
+                                                     f"in_size={in_size} is too small")
     def head(channels, n_out): return FlattenHead(channels, n_out, fmap, in_size, pool)
     head.__name__ = f"flatten_head({in_size}, {pool!r})"
     return head
@@ -68,7 +70,8 @@ def accuracy_by_size(model:ResNet,  # A trained classifier for Imagenette's 10 c
     model.eval()
     rows = []
     for size in sizes:
-        dls = image_dls(path, valid_name, get_y=imagenette_label, size=size, bs=bs, n_per_class=n_per_class, verify=False, device=device)
+        dls = image_dls(path, valid_name, get_y=imagenette_label, size=size, bs=bs, n_per_class=n_per_class,
+                        verify=False, device=device)
         if vocab is not None and list(dls.vocab) != list(vocab):
             raise ValueError(f"the model's classes {list(vocab)} do not match the dataset's {list(dls.vocab)}")
         correct = top5 = total = 0
@@ -101,7 +104,8 @@ def class_activation_maps(model:ResNet,  # A ResNet with the global-average-pool
                          ) -> torch.Tensor:
     "The final linear layer applied at every position of the last feature map: (batch, classes, h, w) scores."
     if not isinstance(getattr(model.head, 'pool', None), nn.AdaptiveAvgPool2d):
-        raise ValueError("class activation maps need the global-average-pooling head (`avg_head`); this model's head is different")
+        raise ValueError("class activation maps need the global-average-pooling head (`avg_head`); "
+                         "this model's head is different")
     fmap = model.body(x)
     fc = model.head.fc
     return torch.einsum('bkhw,ck->bchw', fmap, fc.weight) + fc.bias[None, :, None, None]
@@ -116,7 +120,7 @@ def show_cams(model:ResNet,  # A ResNet with a global-average-pooling head
               alpha:float=0.55,  # Opacity of the map over the photo
               dpi:int=60,  # Resolution of the figure (a saved figure of photos stays small)
              ):
-    "The first `n` images, each with the class activation map of its predicted class over it, every map on one colour scale."
+    "The first `n` images, each under the class activation map of its predicted class, all maps on one colour scale."
     import matplotlib.pyplot as plt
     from fastai.torch_core import TensorImage
     n = min(n, len(xb))
@@ -125,13 +129,15 @@ def show_cams(model:ResNet,  # A ResNet with a global-average-pooling head
     maps = cams[torch.arange(n), preds]  # the predicted class's map for each image
     vmin, vmax = maps.min().item(), maps.max().item()  # one colour scale for all of them
     imgs = dls.valid.decode((TensorImage(xb[:n]),))[0]
-    fig, axs = plt.subplots(math.ceil(n / cols), cols, figsize=(2.1 * cols, 2.4 * math.ceil(n / cols)), dpi=dpi, squeeze=False)
+    fig, axs = plt.subplots(math.ceil(n / cols), cols, figsize=(2.1 * cols, 2.4 * math.ceil(n / cols)), dpi=dpi,
+                            squeeze=False)
     for ax in axs.flat: ax.axis('off')
     for i, ax in enumerate(axs.flat[:n]):
         heat = F.interpolate(maps[i][None, None], size=imgs[i].shape[-2:], mode='bilinear', align_corners=False)[0, 0]
         ax.imshow(imgs[i].permute(1, 2, 0).cpu().numpy())
         im = ax.imshow(heat.cpu().numpy(), cmap='magma', alpha=alpha, vmin=vmin, vmax=vmax)
         p, wrong = int(preds[i]), yb is not None and int(yb[i]) != int(preds[i])
-        ax.set_title(f"{dls.vocab[p]} {probs[i, p]:.0%}" + (f"\n(true: {dls.vocab[int(yb[i])]})" if wrong else ''), fontsize=9, color='C3' if wrong else 'k')
+        ax.set_title(f"{dls.vocab[p]} {probs[i, p]:.0%}" + (f"\n(true: {dls.vocab[int(yb[i])]})" if wrong else ''),
+                     fontsize=9, color='C3' if wrong else 'k')
     fig.colorbar(im, ax=axs, shrink=0.7, label="predicted class's score per position")
     return fig

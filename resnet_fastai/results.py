@@ -1,4 +1,4 @@
-"""What a training run leaves behind, and how: a checkpoint every epoch that survives an interruption, resuming with the optimizer's state, loading a trained model back, and the headline results the landing page quotes.
+"""What a run leaves behind: a checkpoint every epoch, resuming with the optimizer's state, loading a trained model.
 
 Docs: https://resnet-fastai.github.io/resnet-fastai/results.html.md"""
 
@@ -22,21 +22,25 @@ __all__ = ['load_model']
 
 # %% ../nbs/04_results.ipynb #561c0479
 def load_model(fn) -> tuple[ResNet, dict]:
-    "Rebuild the model saved in checkpoint `fn` (a file, or a run folder's `best.pth`); returns `(model in eval mode, meta)`."
+    "Rebuild the model in checkpoint `fn` (a file, or a run folder's `best.pth`); returns `(model in eval mode, meta)`."
     state = read_checkpoint(fn)
     meta = state['meta']
-    parts = {k: _import(v, fn) for k, v in meta.get('custom', {}).items()}  # stems, blocks, heads from a module, e.g. resnet_fastai.pitfalls
+    # stems, blocks, heads from a module, e.g. resnet_fastai.pitfalls
+    parts = {k: _import(v, fn) for k, v in meta.get('custom', {}).items()}
     kwargs = {**meta.get('arch_kwargs', {}), **parts}
-    model = (_import(meta['arch'], fn)(meta['n_out'], **kwargs) if '.' in meta['arch'] else  # a builder function of this package
+    # a name with a '.': a builder function of this package
+    model = (_import(meta['arch'], fn)(meta['n_out'], **kwargs) if '.' in meta['arch'] else
              get_arch(meta['arch'], meta['n_out'], **kwargs))
     model.load_state_dict(state['model'])
     return model.eval(), {**meta, 'metrics': state.get('metrics', {}), 'epoch': state.get('epoch')}
 
 def _import(name, fn):
-    "The stem, block or head `name` ('module.qualname') from this package, or the `CheckpointError` that says how to rebuild the model by hand."
+    "The stem, block or head `name` ('module.qualname') from this package, or a `CheckpointError` on how to rebuild."
     mod, _, attr = name.rpartition('.')
-    if mod.split('.')[0] == 'resnet_fastai':  # a checkpoint may only name this package's parts: loading a file must not import or call anything else
+    # a checkpoint may only name this package's parts: loading a file must not import or call anything else
+    if mod.split('.')[0] == 'resnet_fastai':
         try: return getattr(importlib.import_module(mod), attr)
         except (ImportError, AttributeError): pass
-    raise CheckpointError(f"{fn} was trained with a part ({name}) that this package does not define: rebuild that model in Python "
-                          "and load its weights with `model.load_state_dict(read_checkpoint(fn)['model'])`")
+    raise CheckpointError(f"{fn} was trained with a part ({name}) that this package does not define: "
+                          "rebuild that model in Python and load its weights with "
+                          "`model.load_state_dict(read_checkpoint(fn)['model'])`")

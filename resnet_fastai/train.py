@@ -1,4 +1,4 @@
-"""A fastai `Learner` for any architecture in this project, `fine_tune` and what `freeze` really does to a model built from scratch, transfer learning from torchvision weights, and a real run on the full Imagenette split.
+"""Training with fastai: `fine_tune` and `freeze`, one-cycle, label smoothing, precision, checkpoints, comparisons.
 
 Docs: https://resnet-fastai.github.io/resnet-fastai/train.html.md"""
 
@@ -36,17 +36,17 @@ __all__ = ['PRECISIONS', 'HEADLINE_MIME', 'make_learner', 'CPUMixedPrecision', '
 
 # %% ../nbs/03_train.ipynb #d7b21f86
 def make_learner(dls,  # fastai DataLoaders; `dls.c` sets the number of outputs
-                 arch:str='resnet18',  # A name from `ARCHS` (resnet18...152, resnet20...110, plain*) or a function (n_out, **arch_kwargs)
+                 arch:str='resnet18',  # A name from `ARCHS` (resnet*, plain*) or a function (n_out, **arch_kwargs)
                  out=None,  # Folder for checkpoints, metrics and plots (`Learner.path`)
                  label_smoothing:float=0.0,  # 0 for plain cross-entropy
                  pretrained=None,  # None, a torchvision state-dict file, or 'torchvision' to download ImageNet weights
                  precision:str='fp32',  # fp32, bf16, fp16 or amp: see `precision_callbacks`
                  channels_last:bool=False,  # Train in the channels-last memory layout (fastai's `ChannelsLast`)
-                 split:bool=True,  # Body and head as two parameter groups; False: one, as a `Learner` without a splitter (`freeze` then freezes nothing)
-                 opt_func=Adam,  # fastai's optimiser constructor (its default Adam), or e.g. `OptimWrapper` around a PyTorch one
+                 split:bool=True,  # Body and head as two parameter groups; False: one group (`freeze` freezes nothing)
+                 opt_func=Adam,  # fastai optimiser constructor (default Adam), or e.g. `OptimWrapper` on a PyTorch one
                  **arch_kwargs,  # Passed to `get_arch`, e.g. zero_bn=True or block=MyBlock
                 ) -> Learner:
-    "A `Learner` with our `arch`, accuracy, a body/head splitter, and the callbacks of `precision` on the data's device."
+    "A `Learner` with our `arch`, accuracy, a body/head splitter and the callbacks of `precision` on the data's device."
     model = get_arch(arch, dls.c, **arch_kwargs) if isinstance(arch, str) else arch(dls.c, **arch_kwargs)
     if pretrained is not None: load_pretrained(model, arch, pretrained)
     loss = LabelSmoothingCrossEntropyFlat(eps=label_smoothing) if label_smoothing else CrossEntropyLossFlat()
@@ -55,10 +55,12 @@ def make_learner(dls,  # fastai DataLoaders; `dls.c` sets the number of outputs
                     path=Path(out) if out else Path('.'), model_dir='.',
                     cbs=precision_callbacks(precision, channels_last, dls.device))
     scalar = lambda v: v is None or isinstance(v, (bool, int, float, str))
-    plain = {k: v for k, v in arch_kwargs.items() if scalar(v) or (isinstance(v, (list, tuple)) and all(map(scalar, v)))}
-    custom = {k: _qualname(v) for k, v in arch_kwargs.items() if k not in plain}  # a stem, block or head: rebuilt by `load_model` if importable
-    learn.meta = dict(arch=arch if isinstance(arch, str) else _qualname(arch), n_out=int(dls.c), vocab=[str(v) for v in dls.vocab],
-                      arch_kwargs=plain, custom=custom,
+    plain = {k: v for k, v in arch_kwargs.items()
+             if scalar(v) or (isinstance(v, (list, tuple)) and all(map(scalar, v)))}
+    # a stem, block or head: rebuilt by `load_model` if importable
+    custom = {k: _qualname(v) for k, v in arch_kwargs.items() if k not in plain}
+    learn.meta = dict(arch=arch if isinstance(arch, str) else _qualname(arch), n_out=int(dls.c),
+                      vocab=[str(v) for v in dls.vocab], arch_kwargs=plain, custom=custom,
                       aug=getattr(dls, 'aug', 'light'), precision=resolve_precision(precision, dls.device),
                       channels_last=channels_last, split=split, device=hardware(dls.device))
     return learn
@@ -67,7 +69,7 @@ def _qualname(f): return f"{f.__module__}.{f.__qualname__}" if hasattr(f, '__qua
 
 # %% ../nbs/03_train.ipynb #4eab4114
 class CPUMixedPrecision(Callback):
-    "bfloat16 autocast on the CPU (fastai's `MixedPrecision` autocasts for CUDA only); weights and optimiser stay float32."
+    "bfloat16 autocast on the CPU (fastai's `MixedPrecision` autocasts CUDA only); weights and optimiser stay float32."
     order = 10
     def __init__(self): self.autocast, self.active = torch.autocast('cpu', dtype=torch.bfloat16), False
     def before_batch(self):
@@ -85,8 +87,9 @@ PRECISIONS = ('fp32', 'bf16', 'fp16', 'amp')
 def resolve_precision(precision:str='fp32',  # fp32, bf16, fp16, or amp (fp16 on CUDA, bf16 on a CPU)
                       device=None,  # Where the model trains (default: fastai's `default_device()`)
                      ) -> str:
-    "The precision that runs on `device` for the request `precision`, or a one-line error naming what to ask for instead."
-    if precision not in PRECISIONS: raise ValueError(f"unknown precision {precision!r}: use one of {', '.join(PRECISIONS)}")
+    "The precision that runs on `device` for the request `precision`, or a one-line error naming what to use instead."
+    if precision not in PRECISIONS:
+        raise ValueError(f"unknown precision {precision!r}: use one of {', '.join(PRECISIONS)}")
     device = torch.device(device or default_device())
     if device.type not in ('cpu', 'cuda'):
         if precision == 'fp32': return precision
@@ -94,7 +97,8 @@ def resolve_precision(precision:str='fp32',  # fp32, bf16, fp16, or amp (fp16 on
     cuda = device.type == 'cuda'
     if precision == 'amp': return 'fp16' if cuda else 'bf16'
     if precision == 'fp16' and not cuda:
-        raise ValueError("fp16 mixed precision needs a CUDA GPU and this model trains on the CPU: use bf16 (or amp) or fp32")
+        raise ValueError("fp16 mixed precision needs a CUDA GPU and this model trains on the CPU: "
+                         "use bf16 (or amp) or fp32")
     if precision == 'bf16' and cuda and not torch.cuda.is_bf16_supported(including_emulation=False):
         raise ValueError(f"the {torch.cuda.get_device_name(device)} has no native bfloat16: use fp16 (or amp) or fp32")
     return precision
@@ -104,7 +108,7 @@ def precision_callbacks(precision:str='fp32',  # fp32, bf16, fp16 or amp (see `r
                         channels_last:bool=False,  # Add fastai's `ChannelsLast`
                         device=None,  # Where the model trains (default: fastai's `default_device()`)
                        ) -> list:
-    "The fastai callbacks that train in `precision` on `device`: `MixedPrecision` on CUDA, `CPUMixedPrecision` on a CPU."
+    "The fastai callbacks to train in `precision` on `device`: `MixedPrecision` on CUDA, `CPUMixedPrecision` on a CPU."
     precision, device = resolve_precision(precision, device), torch.device(device or default_device())
     cbs = [ChannelsLast()] if channels_last else []
     if precision == 'fp32': return cbs
@@ -118,13 +122,14 @@ def hardware(device=None,  # The device to name (default: fastai's `default_devi
     device = torch.device(device or default_device())
     if device.type == 'cuda': return f"{torch.cuda.get_device_name(device)} GPU"
     if device.type != 'cpu': return device.type
-    model = next((l.split(':', 1)[1].strip() for l in Path('/proc/cpuinfo').read_text().splitlines() if l.startswith('model name')), None) \
+    model = next((l.split(':', 1)[1].strip() for l in Path('/proc/cpuinfo').read_text().splitlines()
+                  if l.startswith('model name')), None) \
         if Path('/proc/cpuinfo').exists() else None
     return f"{model or platform.processor() or platform.machine()} CPU, {torch.get_num_threads()} threads"
 
 # %% ../nbs/03_train.ipynb #a5f5efdf
 def cpu_bf16() -> bool:
-    "Whether oneDNN has native bfloat16 kernels for this CPU (AVX512-BF16 or AMX); whether bfloat16 autocast beats float32 depends on the CPU: time it"
+    "Whether oneDNN has native bfloat16 kernels for this CPU (AVX512-BF16 or AMX); whether autocast is faster: time it"
     return torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported()
 
 # %% ../nbs/03_train.ipynb #99c82f68
@@ -137,7 +142,7 @@ def cpu_amx() -> bool:
 
 # %% ../nbs/03_train.ipynb #db551317
 def fast_precision(device=None) -> str:
-    "What `cpu-fast` trains in on `device`: mixed precision ('amp') on a CUDA GPU or a CPU with AMX, 'fp32' on other CPUs."
+    "What `cpu-fast` trains in on `device`: mixed precision ('amp') on a CUDA GPU or an AMX CPU, 'fp32' on other CPUs."
     device = torch.device(device or default_device())
     return 'amp' if device.type == 'cuda' or (device.type == 'cpu' and cpu_amx()) else 'fp32'
 
@@ -147,7 +152,8 @@ def load_pretrained(model:ResNet, arch:str, src) -> ResNet:
     if src == 'torchvision':
         import torchvision.models as tvm
         if arch not in tvm.list_models(module=tvm) or not arch.startswith('resnet'):
-            raise ValueError(f"torchvision has no ImageNet weights for {arch!r}: use resnet18, resnet34, resnet50, resnet101 or resnet152")
+            raise ValueError(f"torchvision has no ImageNet weights for {arch!r}: "
+                             "use resnet18, resnet34, resnet50, resnet101 or resnet152")
         sd = tvm.get_model(arch, weights='DEFAULT').state_dict()
     else:
         p = Path(src)
@@ -177,14 +183,17 @@ def read_checkpoint(fn) -> dict:
     "Load a checkpoint dict with `weights_only=True` (no pickled code); clear errors for missing or foreign files."
     fn = Path(fn)
     if fn.is_dir(): fn = fn/'best.pth'
-    if not fn.is_file(): raise CheckpointError(f"no checkpoint at {fn}: train one first with `resnet-fastai train --out DIR`")
+    if not fn.is_file():
+        raise CheckpointError(f"no checkpoint at {fn}: train one first with `resnet-fastai train --out DIR`")
     from torch.serialization import safe_globals
     try:
         with safe_globals([L, _np_scalar, np.dtype, *[getattr(np.dtypes, d) for d in np.dtypes.__all__]]):
             state = torch.load(fn, map_location='cpu', weights_only=True)
-    except Exception as e: raise CheckpointError(f"{fn} is not a readable resnet-fastai checkpoint ({type(e).__name__})") from None
+    except Exception as e:
+        raise CheckpointError(f"{fn} is not a readable resnet-fastai checkpoint ({type(e).__name__})") from None
     if not isinstance(state, dict) or 'meta' not in state or 'model' not in state:
-        raise CheckpointError(f"{fn} is not a resnet-fastai checkpoint (no 'meta'/'model'): was it saved by `resnet-fastai train`?")
+        raise CheckpointError(f"{fn} is not a resnet-fastai checkpoint (no 'meta'/'model'): "
+                              "was it saved by `resnet-fastai train`?")
     return state
 
 # %% ../nbs/03_train.ipynb #44725e43
@@ -198,18 +207,22 @@ class Checkpoint(Callback):
         if self.training: self.trained, self.size = True, tuple(self.x.shape[-2:])
 
     def after_epoch(self):
-        if not self.trained or rank_distrib(): return  # an epoch skipped by `fit(start_epoch=...)` when resuming; a process other than rank 0
+        # an epoch skipped by `fit(start_epoch=...)` when resuming; a process other than rank 0
+        if not self.trained or rank_distrib(): return
         names, vals = self.recorder.metric_names[1:-1], self.recorder.log[1:-1]
         metrics = {n: float(v) for n, v in zip(names, vals) if v is not None}
         out = Path(self.learn.path)
-        phase = getattr(self.learn, 'phase', 'frozen' if self.opt.frozen_idx > 0 else 'unfrozen')  # `train` says which phase it runs
+        # `train` says which phase it runs
+        phase = getattr(self.learn, 'phase', 'frozen' if self.opt.frozen_idx > 0 else 'unfrozen')
         csv, row = out/'metrics.csv', dict(phase=phase, epoch=self.epoch, **metrics, time=self.recorder.log[-1])
         pd.DataFrame([row]).to_csv(csv, mode='a', header=not csv.exists(), index=False)
         meta = {**self.learn.meta, 'size': list(getattr(self, 'size', ()))}
         state = dict(meta=meta, phase=phase, epoch=self.epoch, n_epoch=self.n_epoch, metrics=metrics,
-                     model=get_model(self.model).state_dict(), opt=self.opt.state_dict())  # `get_model`: unwrapped from DistributedDataParallel
+                     # `get_model`: unwrapped from DistributedDataParallel
+                     model=get_model(self.model).state_dict(), opt=self.opt.state_dict())
         _save(state, out/'last.pth')
-        if self.best is None and (out/'best.pth').exists(): self.best = read_checkpoint(out/'best.pth')['metrics'].get(self.monitor)
+        if self.best is None and (out/'best.pth').exists():
+            self.best = read_checkpoint(out/'best.pth')['metrics'].get(self.monitor)
         score = metrics.get(self.monitor)
         if score is not None and (self.best is None or score > self.best):
             self.best = score
@@ -217,7 +230,7 @@ class Checkpoint(Callback):
 
 # %% ../nbs/03_train.ipynb #4cccb54b
 def seed_run(dls, seed:int):
-    "Seed a repeatable run: the initialisation (`set_seed`) and the order of `dls`' batches (fastai seeds shuffling when the loaders are built, so re-seed them)."
+    "Seed a run: the initialisation (`set_seed`) and `dls`' batch order (re-seeded: fastai seeds it at build time)."
     set_seed(seed, reproducible=True)
     for dl in dls.loaders: dl.rng = random.Random(seed)
 
@@ -227,7 +240,7 @@ def train(dls,  # DataLoaders to train on
           epochs:int=5,  # Epochs with everything trainable
           freeze_epochs:int=0,  # Epochs with only the head (and BN) trainable first; useful with `pretrained`
           lr:float=3e-3,  # `base_lr` of `fine_tune`: the frozen phase uses it, the unfrozen phase half of it
-          out='runs/train',  # Folder for `best.pth`, `last.pth`, `metrics.csv`; None: a temporary folder, deleted afterwards
+          out='runs/train',  # Folder for `best.pth`, `last.pth`, `metrics.csv`; None: a temp folder, deleted afterwards
           resume:bool=False,  # Continue from `out/last.pth` instead of starting again
           seed:int|None=None,  # Seed everything (model initialisation, shuffling) for repeatable runs
           pretrained=None,  # See `load_pretrained`
@@ -236,26 +249,29 @@ def train(dls,  # DataLoaders to train on
           precision:str='fp32',  # fp32, bf16, fp16 or amp (see `precision_callbacks`)
           channels_last:bool=False,  # Train in the channels-last memory layout
           split:bool=True,  # Body and head as two parameter groups (see `make_learner`)
-          quiet:bool=False,  # No progress bar and no table of epochs (fastai's `learn.no_bar()` and `learn.no_logging()`)
+          quiet:bool=False,  # No progress bar, no table of epochs (fastai's `learn.no_bar()` and `learn.no_logging()`)
           opt_func=Adam,  # The optimiser (see `make_learner`)
-          one_cycle:dict|None=None,  # `fit_one_cycle` settings of the unfrozen phase, e.g. `moms`; default `pct_start=0.3, div=5.0`
+          one_cycle:dict|None=None,  # Unfrozen `fit_one_cycle` settings, e.g. `moms`; default `pct_start=0.3, div=5.0`
           **arch_kwargs) -> Learner:
-    "Train `arch` on `dls` like `Learner.fine_tune`, checkpointing every epoch into `out`; `resume=True` continues a run."
+    "Train `arch` on `dls` like `Learner.fine_tune`, checkpointing each epoch to `out`; `resume=True` continues a run."
     if seed is not None: seed_run(dls, seed)
     if out is None:
         with tempfile.TemporaryDirectory() as tmp:
-            return train(dls, arch, epochs=epochs, freeze_epochs=freeze_epochs, lr=lr, out=tmp, resume=resume, seed=seed,
-                         pretrained=pretrained, label_smoothing=label_smoothing, cbs=cbs, quiet=quiet, precision=precision,
-                         channels_last=channels_last, split=split, opt_func=opt_func, one_cycle=one_cycle, **arch_kwargs)
+            return train(dls, arch, epochs=epochs, freeze_epochs=freeze_epochs, lr=lr, out=tmp, resume=resume,
+                         seed=seed, pretrained=pretrained, label_smoothing=label_smoothing, cbs=cbs, quiet=quiet,
+                         precision=precision, channels_last=channels_last, split=split, opt_func=opt_func,
+                         one_cycle=one_cycle, **arch_kwargs)
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    learn = make_learner(dls, arch, out, label_smoothing, pretrained, precision, channels_last, split, opt_func, **arch_kwargs)
+    learn = make_learner(dls, arch, out, label_smoothing, pretrained, precision, channels_last, split, opt_func,
+                         **arch_kwargs)
     phase, start, opt_state = 'frozen', 0, None
     if resume:
         state = read_checkpoint(out/'last.pth')
         _check_compatible(state['meta'], learn.meta, out/'last.pth')
         learn.model.load_state_dict(state['model'])
         phase, start, opt_state = state['phase'], state['epoch'] + 1, state['opt']
-        if phase == 'frozen' and start >= freeze_epochs: phase, start, opt_state = 'unfrozen', 0, None  # a new phase starts afresh
+        # a new phase starts afresh
+        if phase == 'frozen' and start >= freeze_epochs: phase, start, opt_state = 'unfrozen', 0, None
         print(f"resuming from last.pth: {phase} phase, epoch {start}")
     if not resume: (out/'metrics.csv').unlink(missing_ok=True)
     cbs = [Checkpoint(), *L(cbs)]
@@ -278,7 +294,8 @@ def train(dls,  # DataLoaders to train on
 
 def _load_opt_state(learn, sd):
     "Load a saved optimizer state into `learn.opt`, its tensors on the device the batches are on, with the model."
-    learn.model.to(learn.dls.device)  # fastai moves the model only when `fit` starts: its state must not stay behind on the CPU
+    # fastai moves the model only when `fit` starts: its state must not stay behind on the CPU
+    learn.model.to(learn.dls.device)
     learn.opt.load_state_dict(sd)
     for p, st in learn.opt.state.items():
         for k, v in st.items():
@@ -286,31 +303,33 @@ def _load_opt_state(learn, sd):
 
 def _check_compatible(saved, now, fn):
     if (saved['arch'], saved['n_out']) != (now['arch'], now['n_out']):
-        raise CheckpointError(f"{fn} holds a {saved['arch']} for {saved['n_out']} classes, but this run builds a {now['arch']} for "
-                              f"{now['n_out']} classes: use --arch {saved['arch']} with the same data, or another --out folder")
+        raise CheckpointError(f"{fn} holds a {saved['arch']} for {saved['n_out']} classes, "
+                              f"but this run builds a {now['arch']} for {now['n_out']} classes: "
+                              f"use --arch {saved['arch']} with the same data, or another --out folder")
     parts = lambda m: {**m.get('arch_kwargs', {}), **m.get('custom', {})} or 'the standard parts'
     if parts(saved) != parts(now):
-        raise CheckpointError(f"{fn} holds a {saved['arch']} built with {parts(saved)}, but this run builds one with {parts(now)}: "
+        raise CheckpointError(f"{fn} holds a {saved['arch']} built with {parts(saved)}, "
+                              f"but this run builds one with {parts(now)}: "
                               "resume with the same options, or use another --out folder")
 
 # %% ../nbs/03_train.ipynb #f09ecffe
 def _evaluate(learn, dl, cbs=None):
-    "Accuracy of `learn` on `dl` (with the training callbacks `cbs`, e.g. bfloat16) and ''; or NaN and the error the model raised."
+    "Accuracy of `learn` on `dl` (with training callbacks `cbs`, e.g. bfloat16) and ''; or NaN and the model's error."
     try:
         with learn.no_bar(): return float(learn.validate(dl=dl, cbs=cbs)[1]), ''
     except (ValueError, RuntimeError) as e: return float('nan'), f"{type(e).__name__}: {e}"
 
 def compare(dls,  # DataLoaders every run trains on
-            configs:dict,  # Name -> the keyword arguments of `fit` that differ between runs, e.g. {'zero BN': dict(zero_bn=True)}
+            configs:dict,  # Name -> the `fit` kwargs that differ between runs, e.g. {'zero BN': dict(zero_bn=True)}
             seeds:tuple=(0,),  # One run per configuration and seed; three or more measure the noise
-            fit=None,  # Called as fit(dls, seed=seed, **kwargs, **config) and returns a trained `Learner`; None: `train`
+            fit=None,  # Called as fit(dls, seed=seed, **kwargs, **config), returns a trained `Learner`; None: `train`
             test_dls=None,  # Also measure every trained model's accuracy on `test_dls.valid`, e.g. another image size
             learners:dict|None=None,  # A dict that receives each run's `Learner` under `(name, seed)`
-            curves:dict|None=None,  # A dict that receives each run's training loss, batch by batch, under `(name, seed)` (see `loss_curves`)
+            curves:dict|None=None,  # A dict that receives each run's per-batch training loss under `(name, seed)`
             verbose:bool=True,  # Print one line per finished run
             **kwargs,  # Passed to every `fit` call, e.g. arch, epochs, lr, label_smoothing, cbs
            ) -> pd.DataFrame:
-    "Train every configuration once per seed on the same data; one row per run and epoch, with the run's seconds and parameters."
+    "Train each configuration once per seed on the same data; a row per run and epoch, with its seconds and parameters."
     if not configs: raise ValueError("configs is empty: pass {name: keyword arguments}, e.g. {'baseline': {}}")
     if not list(seeds): raise ValueError("seeds is empty: pass at least one seed, e.g. seeds=(0, 1, 2)")
     fit = fit or partial(train, quiet=True, out=None)
@@ -320,19 +339,25 @@ def compare(dls,  # DataLoaders every run trains on
             t0 = time.time()
             learn = fit(dls, seed=seed, **{**kwargs, **config})
             run = dict(name=name, seed=seed, seconds=time.time() - t0, params=n_params(learn.model))
-            cols, values = learn.recorder.metric_names[1:-1], list(learn.recorder.values)  # (read first: `validate` resets the recorder)
-            if curves is not None: curves[name, seed] = [float(l) for l in learn.recorder.losses]  # fastai's smoothed loss, one per batch
-            if test_dls is not None: run['test_accuracy'], run['test_error'] = _evaluate(learn, test_dls.valid, kwargs.get('cbs'))
-            rows += [dict(run, epoch=i + 1, **{c: float(v) for c, v in zip(cols, vals)}) for i, vals in enumerate(values)]
+            # (read first: `validate` resets the recorder)
+            cols, values = learn.recorder.metric_names[1:-1], list(learn.recorder.values)
+            # fastai's smoothed loss, one per batch
+            if curves is not None: curves[name, seed] = [float(l) for l in learn.recorder.losses]
+            if test_dls is not None:
+                run['test_accuracy'], run['test_error'] = _evaluate(learn, test_dls.valid, kwargs.get('cbs'))
+            rows += [dict(run, epoch=i + 1, **{c: float(v) for c, v in zip(cols, vals)})
+                     for i, vals in enumerate(values)]
             if learners is not None: learners[name, seed] = learn
-            if verbose: print(f"{name:<28} seed {seed}: " + ', '.join(f"{c} {rows[-1][c]:.4g}" for c in cols) + f" in {run['seconds']:.0f} s")
+            if verbose: print(f"{name:<28} seed {seed}: " + ', '.join(f"{c} {rows[-1][c]:.4g}" for c in cols)
+                              + f" in {run['seconds']:.0f} s")
     return pd.DataFrame(rows)
 
 # %% ../nbs/03_train.ipynb #ac78cf61
 def clear_gap(diff) -> bool:
-    "True if the per-seed differences `diff` (a Series or list) have one sign in every seed and a mean beyond twice their standard deviation."
+    "True if the per-seed differences `diff` (a Series or list) share one sign and a mean beyond twice their std."
     diff = pd.Series(diff, dtype=float)
-    if len(diff) < 2: raise ValueError(f"{len(diff)} seed(s): the seed noise needs at least two (three or more to trust it)")
+    if len(diff) < 2:
+        raise ValueError(f"{len(diff)} seed(s): the seed noise needs at least two (three or more to trust it)")
     return bool(((diff > 0).all() or (diff < 0).all()) and abs(diff.mean()) > 2 * diff.std())
 
 # %% ../nbs/03_train.ipynb #0d3d7ba1
@@ -345,13 +370,14 @@ def points(diff) -> str:
 def gap_chart(acc:pd.DataFrame,  # Accuracy: one row per seed, one column per configuration
               baseline:str,  # The column every other one is compared with, seed by seed
               ax=None, title:str=''):
-    "Per-seed differences from `baseline` in points: seeds as dots, the mean with ±2 sd bars, red where `clear_gap` holds."
+    "Per-seed differences from `baseline` in points: seeds as dots, mean with ±2 sd bars, red where `clear_gap` holds."
     import matplotlib.pyplot as plt
     diffs = acc.drop(columns=baseline).sub(acc[baseline], axis=0)
     if ax is None: _, ax = plt.subplots(figsize=(7, 0.5 * diffs.shape[1] + 1.2))
     for y, m in enumerate(diffs.columns):
         d = diffs[m] * 100
-        ax.errorbar(d.mean(), y, xerr=2 * d.std(), fmt='o', color='C3' if clear_gap(diffs[m]) else 'C0', capsize=4, ms=7)
+        ax.errorbar(d.mean(), y, xerr=2 * d.std(), fmt='o', color='C3' if clear_gap(diffs[m]) else 'C0',
+                    capsize=4, ms=7)
         ax.scatter(d, [y] * len(d), color='gray', s=12, zorder=3)
     ax.axvline(0, color='k', lw=0.8)
     ax.set_yticks(range(diffs.shape[1]), diffs.columns); ax.grid(alpha=0.3, axis='x')
@@ -365,11 +391,12 @@ def loss_curves(curves:dict,  # (name, seed) -> training loss per batch, as `com
                 guess:float|None=None,  # Draw a uniform guess's loss here, e.g. `math.log(dls.c)`
                 batches_per_epoch:int|None=None,  # Mark the ends of epochs, e.g. `len(dls.train)`
                ) -> pd.DataFrame:
-    "Training loss against batches: per configuration the mean over its seeds as a line and the seeds' range as a band; returns the means."
+    "Training loss per batch: each configuration's seed mean as a line, the seeds' range as a band; returns the means."
     import matplotlib.pyplot as plt
     known = list(dict.fromkeys(n for n, _ in curves))
     names = known if names is None else list(names)
-    if unknown := [n for n in names if n not in known]: raise ValueError(f"no curves for {unknown}: choose from {known}")
+    if unknown := [n for n in names if n not in known]:
+        raise ValueError(f"no curves for {unknown}: choose from {known}")
     if ax is None: _, ax = plt.subplots(figsize=(7, 3.5))
     means = {}
     for i, n in enumerate(names):
@@ -379,15 +406,17 @@ def loss_curves(curves:dict,  # (name, seed) -> training loss per batch, as `com
         if runs.shape[1] > 1: ax.fill_between(x, runs.min(axis=1), runs.max(axis=1), color=f'C{i}', alpha=0.2, lw=0)
     if guess is not None: ax.axhline(guess, color='k', ls='--', lw=0.8, label='a uniform guess, log C')
     if batches_per_epoch:
-        for e in range(batches_per_epoch, len(means[names[0]]), batches_per_epoch): ax.axvline(e + 0.5, color='gray', ls=':', lw=0.8)
-    ax.set(xlabel='training batch', ylabel='training loss (smoothed)', title=title); ax.grid(alpha=0.3); ax.legend(fontsize=7)
+        for e in range(batches_per_epoch, len(means[names[0]]), batches_per_epoch):
+            ax.axvline(e + 0.5, color='gray', ls=':', lw=0.8)
+    ax.set(xlabel='training batch', ylabel='training loss (smoothed)', title=title)
+    ax.grid(alpha=0.3); ax.legend(fontsize=7)
     return pd.DataFrame(means)
 
 # %% ../nbs/03_train.ipynb #a10d238b
 def claim(holds:bool, # The condition the prose states, computed from the run
           what:str    # The sentence it checks, shown if it fails
          ):
-    "Assert a claim the prose makes; under `nbdev-test` (the `IN_TEST` environment variable) the budget is too small for it, so there it is only computed."
+    "Assert a claim the prose makes; under `nbdev-test` (`IN_TEST` set) the budget is too small, so it's only computed."
     if not os.environ.get('IN_TEST'): assert holds, what
 
 # %% ../nbs/03_train.ipynb #435917ea

@@ -1,4 +1,4 @@
-"""A deep stem, an average-pool shortcut, zero-initialised batch norm and pre-activation, each switched on alone in ResNet-18 (Imagenette, 64 px, three seeds), and the three pairs of the tricks that fastai's xresnet combines: a trick helps only if it beats the seed-to-seed noise.
+"""The bag of tricks (deep stem, average-pool shortcut, zero-init batch norm, pre-activation) judged against noise.
 
 Docs: https://resnet-fastai.github.io/resnet-fastai/tricks.html.md"""
 
@@ -32,8 +32,8 @@ class PreActBlock(ResBlock):
 # %% ../nbs/10_tricks.ipynb #89f7b028
 def preact_head(channels, n_out):
     "The ResNet head after a final BN and ReLU (`post`): a pre-activation network's last sum is not normalised yet."
-    return nn.Sequential(OrderedDict(post=nn.Sequential(nn.BatchNorm2d(channels), nn.ReLU(inplace=True)), pool=nn.AdaptiveAvgPool2d(1),
-                                     flatten=nn.Flatten(), fc=nn.Linear(channels, n_out)))
+    return nn.Sequential(OrderedDict(post=nn.Sequential(nn.BatchNorm2d(channels), nn.ReLU(inplace=True)),
+                                     pool=nn.AdaptiveAvgPool2d(1), flatten=nn.Flatten(), fc=nn.Linear(channels, n_out)))
 
 # %% ../nbs/10_tricks.ipynb #c3eb0d09
 avg_down_block = partial(ResBlock, avg_down=True)  # ResNet-D: every downsampling shortcut average-pools first
@@ -63,34 +63,40 @@ def ablate(dls,  # DataLoaders shared by every run; `train` re-seeds their shuff
            cbs=None,  # Extra callbacks for every run, e.g. `precision_callbacks('amp', channels_last=True)`
            size:int=64,  # Input size in pixels at which the MACs are counted
            verbose:bool=True,  # Print one line per finished run (`compare`'s)
-           curves:dict|None=None,  # A dict that receives each run's training loss per batch under `(trick, seed)` (see `loss_curves`)
+           curves:dict|None=None,  # Gets each run's per-batch training loss at `(trick, seed)` (see `loss_curves`)
           ) -> pd.DataFrame:
-    "Train `arch` once per trick and seed on `dls` with the same budget; one row per run with accuracy, loss, seconds, params and MACs."
+    "Train `arch` once per trick and seed on `dls`, same budget; a row per run: accuracy, loss, seconds, params, MACs."
     tricks = TRICKS if tricks is None else tricks
-    if not tricks: raise ValueError("tricks is empty: pass a dict like {'baseline': {}, 'zero BN': {'zero_bn': True}}, or None for TRICKS")
+    if not tricks: raise ValueError("tricks is empty: pass a dict like {'baseline': {}, 'zero BN': {'zero_bn': True}}, "
+                                    "or None for TRICKS")
     seeds = list(seeds)
     if not seeds: raise ValueError("seeds is empty: pass at least one seed, e.g. seeds=(0, 1)")
     if epochs < 1: raise ValueError(f"epochs must be at least 1, got {epochs}")
     cost = {}
     for name, kw in tricks.items():  # build every model first, so a bad option fails before any training
         try: total = stage_summary(get_arch(arch, dls.c, **kw), size=size).iloc[-1]
-        except TypeError as e: raise ValueError(f"trick {name!r}: {e}; use the keyword arguments of `custom_resnet`") from None
+        except TypeError as e:
+            raise ValueError(f"trick {name!r}: {e}; use the keyword arguments of `custom_resnet`") from None
         cost[name] = dict(params=int(total.params), macs=int(total.macs))
-    runs = compare(dls, tricks, seeds=seeds, arch=arch, epochs=epochs, lr=lr, label_smoothing=label_smoothing, cbs=cbs, verbose=verbose, curves=curves)
+    runs = compare(dls, tricks, seeds=seeds, arch=arch, epochs=epochs, lr=lr, label_smoothing=label_smoothing, cbs=cbs,
+                   verbose=verbose, curves=curves)
     last = runs.groupby(['name', 'seed'], sort=False).last().reset_index()
-    return pd.DataFrame(dict(trick=last['name'], seed=last.seed, accuracy=last.accuracy, valid_loss=last.valid_loss, seconds=last.seconds,
-                             params=[cost[n]['params'] for n in last['name']], macs=[cost[n]['macs'] for n in last['name']]))
+    return pd.DataFrame(dict(trick=last['name'], seed=last.seed, accuracy=last.accuracy, valid_loss=last.valid_loss,
+                             seconds=last.seconds, params=[cost[n]['params'] for n in last['name']],
+                             macs=[cost[n]['macs'] for n in last['name']]))
 
 # %% ../nbs/10_tricks.ipynb #ab93e4f9
 def summarise(runs:pd.DataFrame,  # One row per run, as returned by `ablate`
               baseline:str='baseline',  # The trick every other one is compared with
               z:float=2.0,  # Width of the noise band, in standard errors of a difference of two means
              ) -> pd.DataFrame:
-    "Per trick: mean accuracy, seed range, gain over `baseline`, the noise band from the seed spread, and a computed verdict."
-    if baseline not in set(runs.trick): raise ValueError(f"no runs of {baseline!r}: pass baseline= one of {sorted(set(runs.trick))}")
+    "Per trick: mean accuracy, seed range, gain over `baseline`, noise band from the seed spread, a computed verdict."
+    if baseline not in set(runs.trick):
+        raise ValueError(f"no runs of {baseline!r}: pass baseline= one of {sorted(set(runs.trick))}")
     n = runs.groupby('trick', sort=False).seed.nunique()
     if n.min() < 2:
-        raise ValueError(f"{n.idxmin()!r} was run with {n.min()} seed: pass seeds=(0, 1) or more to `ablate` to measure the noise")
+        raise ValueError(f"{n.idxmin()!r} was run with {n.min()} seed: "
+                         "pass seeds=(0, 1) or more to `ablate` to measure the noise")
     df = runs.groupby('trick', sort=False).agg(
         mean=('accuracy', 'mean'), low=('accuracy', 'min'), high=('accuracy', 'max'), sd=('accuracy', 'std'),
         seeds=('seed', 'nunique'), params=('params', 'first'), macs=('macs', 'first'), seconds=('seconds', 'min'))
@@ -99,7 +105,7 @@ def summarise(runs:pd.DataFrame,  # One row per run, as returned by `ablate`
     df['gain'] = df['mean'] - base['mean']
     df['band'] = z * pooled_sd * np.sqrt(1 / df.seeds + 1 / base.seeds)
     df['time_ratio'] = df.seconds / base.seconds
-    df['verdict'] = ['baseline' if t == baseline else 'helps here' if g > b else 'hurts here' if g < -b else 'within noise on this budget'
-                     for t, g, b in zip(df.index, df.gain, df.band)]
+    df['verdict'] = ['baseline' if t == baseline else 'helps here' if g > b else 'hurts here' if g < -b
+                     else 'within noise on this budget' for t, g, b in zip(df.index, df.gain, df.band)]
     df.attrs['pooled_sd'] = pooled_sd
     return df
