@@ -81,8 +81,7 @@ def fit_article(dls,  # DataLoaders to train on
 # %% ../nbs/12_articles.ipynb #e43cc5df
 class KerasV15Bottleneck(KerasBottleneck):
     "The Keras tutorial's bottleneck with the stride moved to the 3x3 conv (ResNet v1.5); everything else as written."
-    def conv(self, ni, nf, ks, stride, last=False):
-        return ConvLayer(ni, nf, ks, stride=stride, act_cls=None if last else nn.ReLU, bias=True)
+    conv = ResBlock.conv  # the stride back on the 3x3; the bias stays (`conv_bias`)
 
 # %% ../nbs/12_articles.ipynb #89d65f03
 class ReluBeforeAddBlock(ResBlock):

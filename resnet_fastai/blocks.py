@@ -18,6 +18,7 @@ class ResBlock(nn.Module):
     "Residual block `after_add(convs(x) + shortcut(x))`: basic (3x3, 3x3), bottleneck (1x1, 3x3, 1x1), or plain twin."
     expansion = 4  # a bottleneck's two inner convolutions have `out_channels // expansion` channels
     shortcut_norm = NormType.Batch  # BN after the projection's 1x1 conv (None in subclasses that put it elsewhere)
+    conv_bias = shortcut_bias = False  # the batch norm after each conv has a shift; tutorials' variants add a bias
     def __init__(self,
                  in_channels:int,  # Channels of the input
                  out_channels:int,  # Channels of the output
@@ -46,14 +47,14 @@ class ResBlock(nn.Module):
 
     def conv(self, ni, nf, ks, stride, last=False):
         "conv -> BN -> ReLU; the branch's last conv leaves its ReLU until after the addition."
-        return ConvLayer(ni, nf, ks, stride=stride, act_cls=None if last else nn.ReLU)
+        return ConvLayer(ni, nf, ks, stride=stride, act_cls=None if last else nn.ReLU, bias=self.conv_bias)
 
     def projection(self, ni, nf, stride, avg_down=False):
         "Identity if the shape is unchanged; else a 1x1 conv (+ BN) with the block's stride, or after an average pool."
         if ni == nf and stride == 1: return nn.Identity()
         pool = avg_down and stride > 1
         conv = ConvLayer(ni, nf, 1, stride=1 if pool else stride, act_cls=None, norm_type=self.shortcut_norm,
-                         bias=False)
+                         bias=self.shortcut_bias)
         return nn.Sequential(nn.AvgPool2d(stride, ceil_mode=True, count_include_pad=False), conv) if pool else conv
 
     def after_add(self, nf): return nn.ReLU(inplace=True)

@@ -123,7 +123,8 @@ def custom_resnet(layers:list,  # Blocks in each stage, e.g. [2, 2, 2, 2] for Re
                  ) -> ResNet:
     "A ResNet with `len(layers)` stages of `block`s; the first keeps the stem's resolution, each later one halves it."
     _check_sizes(layers, channels, n_out)
-    stem_channels = max(channels[0] // (ResBlock.expansion if bottleneck else 1), 1)
+    expansion = getattr(getattr(block, 'func', block), 'expansion', ResBlock.expansion)  # (a `partial` names its class)
+    stem_channels = max(channels[0] // (expansion if bottleneck else 1), 1)
     body, ni = [('stem', make_stem(stem, in_channels, stem_channels) if isinstance(stem, str) else
                          stem(in_channels, stem_channels))], stem_channels
     for i, (n, nf) in enumerate(zip(layers, channels)):

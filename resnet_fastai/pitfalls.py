@@ -114,11 +114,7 @@ def article_stem(in_channels, out_channels):
 # %% ../nbs/09_pitfalls.ipynb #f94dd1d4
 class ArticleBlock(ChannelStrideBlock):
     "The fastai tutorial's block as written: `ChannelStrideBlock` whose convolutions (projection too) keep their bias."
-    def conv(self, ni, nf, ks, stride, last=False):
-        return ConvLayer(ni, nf, ks, stride=stride, act_cls=None if last else nn.ReLU, bias=True)
-    def projection(self, ni, nf, stride, avg_down=False):
-        if ni == nf and stride == 1: return nn.Identity()
-        return ConvLayer(ni, nf, 1, stride=stride, act_cls=None, bias=True)
+    conv_bias = shortcut_bias = True
 
 FASTAI_ARTICLE = dict(stem=article_stem, block=ArticleBlock)  # with arch='resnet34': the tutorial's network
 
@@ -152,16 +148,14 @@ def pitfall_table(dls,  # DataLoaders to train on; `dls.valid` gives the validat
 # %% ../nbs/09_pitfalls.ipynb #3d97d5c4
 class KerasBottleneck(ResBlock):
     "The Keras tutorial's bottleneck (ResNet v1): the stride on the first 1x1 conv, and every convolution with a bias."
+    conv_bias = shortcut_bias = True
     def __init__(self, in_channels, out_channels, stride=1, **kwargs):
         self.v1_stride = stride  # (read by `conv` while `ResBlock.__init__` builds the branch)
         super().__init__(in_channels, out_channels, stride, **kwargs)
     def conv(self, ni, nf, ks, stride, last=False):
         # the first 1x1 reads one pixel in four; the 3x3 keeps stride 1
         s = self.v1_stride if ks == 1 and not last else 1
-        return ConvLayer(ni, nf, ks, stride=s, act_cls=None if last else nn.ReLU, bias=True)
-    def projection(self, ni, nf, stride, avg_down=False):
-        if ni == nf and stride == 1: return nn.Identity()
-        return ConvLayer(ni, nf, 1, stride=stride, act_cls=None, bias=True)
+        return super().conv(ni, nf, ks, s, last)
 
 # %% ../nbs/09_pitfalls.ipynb #6b062059
 def keras_stem(in_channels, out_channels):
@@ -220,9 +214,7 @@ class Tf2Bottleneck(ResBlock):
     "The TF2 ResNet-50...152 tutorial's bottleneck: BNs made in `call` (`FreshBatchNorm`); ReLU *before* the addition."
     def conv(self, ni, nf, ks, stride, last=False):
         return nn.Sequential(nn.Conv2d(ni, nf, ks, stride=stride, padding=ks // 2), FreshBatchNorm(), nn.ReLU())
-    def projection(self, ni, nf, stride, avg_down=False):
-        if ni == nf and stride == 1: return nn.Identity()
-        return ConvLayer(ni, nf, 1, stride=stride, act_cls=None, bias=True)
+    shortcut_bias = True
     def zero_init_(self): raise ValueError("the TF2 tutorial's batch norms have no scale to zero: "
                                            "it creates them inside `call`")
 
