@@ -13,6 +13,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from fastai.layers import ConvLayer
+from fastai.torch_core import apply_init
 from .blocks import ResBlock, n_params
 from .models import ResNet, ARCHS, custom_resnet, get_arch, avg_head
 from .pooling import flatten_head
@@ -173,11 +174,8 @@ class KerasHead(nn.Sequential):
 
 # %% ../nbs/09_pitfalls.ipynb #65897613
 def glorot_(model:nn.Module) -> nn.Module:
-    "Keras' default initialisation: Glorot-uniform weights and zero biases for every convolution and dense layer."
-    for m in model.modules():
-        if isinstance(m, (nn.Conv2d, nn.Linear)):
-            nn.init.xavier_uniform_(m.weight)
-            if m.bias is not None: nn.init.zeros_(m.bias)
+    "Keras' default initialisation: Glorot-uniform weights, zero biases (fastai's `apply_init`, batch norms left alone)."
+    apply_init(model, nn.init.xavier_uniform_)
     return model
 
 # %% ../nbs/09_pitfalls.ipynb #8ac15f4b
