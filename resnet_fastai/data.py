@@ -30,8 +30,8 @@ from fastai.vision.utils import verify_image, resize_to
 __all__ = ['DATA_ENV', 'CACHE_ENV', 'IMAGENETTE_LABELS', 'IMAGENETTE_URLS', 'IMAGENETTE_FOLDERS', 'AUGS', 'CACHES', 'CIFAR_STATS',
            'CROPS', 'DatasetError', 'cache_dir', 'check_image_folder', 'find_dataset', 'imagenette_label',
            'imagenette_path', 'image_files', 'presize', 'image_tfms', 'image_dls', 'imagenette_dls', 'class_counts',
-           'cifar10_dls', 'PadCropFlip', 'cifar_subset_dls', 'digits_path', 'digits_dls', 'CropFlipBatch',
-           'ImagesInMemory', 'decode_images', 'memory_block', 'timer', 'pipeline_efficiency']
+           'cifar10_dls', 'digits_path', 'digits_dls', 'CropFlipBatch', 'ImagesInMemory', 'decode_images',
+           'memory_block', 'PadCropFlip', 'cifar_subset_dls', 'timer', 'pipeline_efficiency']
 
 # %% ../nbs/02_data.ipynb #4ee44587
 DATA_ENV, CACHE_ENV = 'RESNET_FASTAI_DATA', 'RESNET_FASTAI_CACHE'
@@ -241,65 +241,6 @@ def cifar10_dls(path=None,  # A CIFAR-10 image folder; None looks in `$RESNET_FA
     path, valid_name = find_dataset(path, ('cifar10-jpg', 'cifar10'), URLs.CIFAR)
     return image_dls(path, valid_name, size=size, aug=aug, min_scale=min_scale, **kwargs)
 
-# %% ../nbs/02_data.ipynb #be67759f
-class PadCropFlip(Transform):
-    "Augment a whole training batch: zero-pad `pad` px, crop back at a random offset per image, mirror a random half."
-    order = 5  # before `IntToFloatTensor` (order 10): works on the uint8 batch
-    def __init__(self, pad:int=4,  # Pixels of zeros added on each side before the random crop; 0: no shift
-                 flip:bool=True,  # Mirror each image left-right with probability 0.5
-                ): self.pad, self.flip = pad, flip
-    def encodes(self, x:TensorImage):
-        b, _, h, w = x.shape
-        if self.pad:
-            xp, (oy, ox) = F.pad(x, [self.pad] * 4), torch.randint(0, 2 * self.pad + 1, (2, b)).tolist()
-            x = torch.stack([xp[i, :, y:y + h, x_:x_ + w] for i, (y, x_) in enumerate(zip(oy, ox))])
-        if self.flip: x = torch.where(torch.rand(b, device=x.device)[:, None, None, None] < 0.5, x.flip(-1), x)
-        return TensorImage(x.contiguous())
-
-# %% ../nbs/02_data.ipynb #ae1be278
-# per-channel mean and std of CIFAR-10's training set
-CIFAR_STATS = ([0.4914, 0.4822, 0.4465], [0.2470, 0.2435, 0.2616])
-CROPS = ('pad', 'centre', 'none')
-
-def cifar_subset_dls(n_train:int=1000,  # Training images per class (CIFAR-10 has 5,000): the first ones by file name
-                     n_valid:int=200,  # Validation images per class (CIFAR-10 has 1,000)
-                     crop:str='pad',  # 'pad' (He et al.: pad 4 px, random crop), 'centre' (TF2: crop to `size`), 'none'
-                     size:int=32,  # Side of the model's images: 32, or less with crop='centre' (24 in the TF2 article)
-                     bs:int=128,  # Training batch size (validation uses twice as many)
-                     flip:bool=True,  # Mirror a random half of every training batch
-                     path=None,  # A CIFAR-10 image folder; None: `$RESNET_FASTAI_DATA` or fastai's download
-                     device=None,  # Where batches go and are augmented; None: fastai's `default_device()` (GPU if any)
-                    ) -> DataLoaders:
-    "CIFAR-10 `DataLoaders`: first `n_train`/`n_valid` images per class, decoded once to RAM; augments whole batches."
-    if crop not in CROPS: raise ValueError(f"unknown crop {crop!r}: use one of {', '.join(CROPS)}")
-    if not 0 < size <= 32: raise ValueError(f"size must be 1 to 32 px (CIFAR-10 images are 32x32), got {size}")
-    if crop != 'centre' and size != 32: raise ValueError(f"crop={crop!r} keeps CIFAR's 32 px, got size={size}: "
-                                                         "use crop='centre' for a smaller size")
-    if n_train * 10 < bs: raise ValueError(f"{n_train * 10} training images for a batch size of {bs}: "
-                                           "raise n_train or lower bs")
-    path, valid_name = find_dataset(path, ('cifar10-jpg', 'cifar10'), URLs.CIFAR)
-    classes = sorted(p.name for p in (path/'train').iterdir() if p.is_dir())
-    data = []
-    for split, n in (('train', n_train), (valid_name, n_valid)):
-        files, ys = [], []
-        for i, c in enumerate(classes):
-            fs = sorted(get_image_files(path/split/c))[:n]
-            files += fs; ys += [i] * len(fs)
-        data.append((TensorImage(decode_images(files, lambda im: CropPad(size)(im, split_idx=1), size)),  # centre crop
-                     TensorCategory(ys)))
-    norm = Normalize.from_stats(*CIFAR_STATS, cuda=False)
-    # the items are indices (None: fastai's type probe, given item 0); a batch is gathered in one step
-    def dl(split, **kwargs):
-        xs, ys = data[split]
-        return TfmdDL(list(range(len(ys))), create_item=lambda i: 0 if i is None else i,
-                      create_batch=lambda idx: (xs[idx], ys[idx]), num_workers=0, **kwargs)
-    train = dl(0, bs=bs, shuffle=True, drop_last=True,
-               after_batch=[PadCropFlip(4 if crop == 'pad' else 0, flip), IntToFloatTensor(), norm])
-    valid = dl(1, bs=2 * bs, after_batch=[IntToFloatTensor(), norm])
-    dls = DataLoaders(train, valid, device=device or default_device())
-    dls.vocab, dls.c = classes, len(classes)
-    return dls
-
 # %% ../nbs/02_data.ipynb #f8251a9c
 def digits_path(dest=None,  # Folder to write the images to; None: `cache_dir()/'digits'`
                ) -> tuple[Path, str]:
@@ -394,6 +335,65 @@ def memory_block(files:list,  # Image paths of both splits; train files have a `
     index = {f: (0, i) for i, f in enumerate(train)} | {f: (1, i) for i, f in enumerate(valid)}
     block = TransformBlock(type_tfms=ImagesInMemory(index, arrays), batch_tfms=IntToFloatTensor)
     return block, [], ([CropFlipBatch(size, min_scale)] if aug == 'light' else [])
+
+# %% ../nbs/02_data.ipynb #be67759f
+class PadCropFlip(Transform):
+    "Augment a whole training batch: zero-pad `pad` px, crop back at a random offset per image, mirror a random half."
+    order = 5  # before `IntToFloatTensor` (order 10): works on the uint8 batch
+    def __init__(self, pad:int=4,  # Pixels of zeros added on each side before the random crop; 0: no shift
+                 flip:bool=True,  # Mirror each image left-right with probability 0.5
+                ): self.pad, self.flip = pad, flip
+    def encodes(self, x:TensorImage):
+        b, _, h, w = x.shape
+        if self.pad:
+            xp, (oy, ox) = F.pad(x, [self.pad] * 4), torch.randint(0, 2 * self.pad + 1, (2, b)).tolist()
+            x = torch.stack([xp[i, :, y:y + h, x_:x_ + w] for i, (y, x_) in enumerate(zip(oy, ox))])
+        if self.flip: x = torch.where(torch.rand(b, device=x.device)[:, None, None, None] < 0.5, x.flip(-1), x)
+        return TensorImage(x.contiguous())
+
+# %% ../nbs/02_data.ipynb #ae1be278
+# per-channel mean and std of CIFAR-10's training set
+CIFAR_STATS = ([0.4914, 0.4822, 0.4465], [0.2470, 0.2435, 0.2616])
+CROPS = ('pad', 'centre', 'none')
+
+def cifar_subset_dls(n_train:int=1000,  # Training images per class (CIFAR-10 has 5,000): the first ones by file name
+                     n_valid:int=200,  # Validation images per class (CIFAR-10 has 1,000)
+                     crop:str='pad',  # 'pad' (He et al.: pad 4 px, random crop), 'centre' (TF2: crop to `size`), 'none'
+                     size:int=32,  # Side of the model's images: 32, or less with crop='centre' (24 in the TF2 article)
+                     bs:int=128,  # Training batch size (validation uses twice as many)
+                     flip:bool=True,  # Mirror a random half of every training batch
+                     path=None,  # A CIFAR-10 image folder; None: `$RESNET_FASTAI_DATA` or fastai's download
+                     device=None,  # Where batches go and are augmented; None: fastai's `default_device()` (GPU if any)
+                    ) -> DataLoaders:
+    "CIFAR-10 `DataLoaders`: first `n_train`/`n_valid` images per class, decoded once to RAM; augments whole batches."
+    if crop not in CROPS: raise ValueError(f"unknown crop {crop!r}: use one of {', '.join(CROPS)}")
+    if not 0 < size <= 32: raise ValueError(f"size must be 1 to 32 px (CIFAR-10 images are 32x32), got {size}")
+    if crop != 'centre' and size != 32: raise ValueError(f"crop={crop!r} keeps CIFAR's 32 px, got size={size}: "
+                                                         "use crop='centre' for a smaller size")
+    if n_train * 10 < bs: raise ValueError(f"{n_train * 10} training images for a batch size of {bs}: "
+                                           "raise n_train or lower bs")
+    path, valid_name = find_dataset(path, ('cifar10-jpg', 'cifar10'), URLs.CIFAR)
+    classes = sorted(p.name for p in (path/'train').iterdir() if p.is_dir())
+    data = []
+    for split, n in (('train', n_train), (valid_name, n_valid)):
+        files, ys = [], []
+        for i, c in enumerate(classes):
+            fs = sorted(get_image_files(path/split/c))[:n]
+            files += fs; ys += [i] * len(fs)
+        data.append((TensorImage(decode_images(files, lambda im: CropPad(size)(im, split_idx=1), size)),  # centre crop
+                     TensorCategory(ys)))
+    norm = Normalize.from_stats(*CIFAR_STATS, cuda=False)
+    # the items are indices (None: fastai's type probe, given item 0); a batch is gathered in one step
+    def dl(split, **kwargs):
+        xs, ys = data[split]
+        return TfmdDL(list(range(len(ys))), create_item=lambda i: 0 if i is None else i,
+                      create_batch=lambda idx: (xs[idx], ys[idx]), num_workers=0, **kwargs)
+    train = dl(0, bs=bs, shuffle=True, drop_last=True,
+               after_batch=[PadCropFlip(4 if crop == 'pad' else 0, flip), IntToFloatTensor(), norm])
+    valid = dl(1, bs=2 * bs, after_batch=[IntToFloatTensor(), norm])
+    dls = DataLoaders(train, valid, device=device or default_device())
+    dls.vocab, dls.c = classes, len(classes)
+    return dls
 
 # %% ../nbs/02_data.ipynb #37d7a850
 def timer(stmt:str,  # The code to time, e.g. 'step()'

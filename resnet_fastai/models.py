@@ -23,7 +23,7 @@ from .blocks import ResBlock, n_params
 __all__ = ['STEM_STRIDE', 'ARCHS', 'resnet18', 'resnet34', 'resnet50', 'resnet101', 'resnet152', 'resnet20', 'resnet32',
            'resnet44', 'resnet56', 'resnet110', 'make_stem', 'receptive_field', 'ResNet', 'check_input', 'avg_head',
            'custom_resnet', 'get_arch', 'load_torchvision_weights', 'cifar_resnet', 'stage_summary', 'stage_labels',
-           'draw_stages']
+           'draw_stages', 'resnet_split']
 
 # %% ../nbs/01_models.ipynb #9f4473c3
 STEM_STRIDE = {'imagenet': 4, 'deep': 4, 'cifar': 1}  # how much each stem kind downsamples
@@ -267,3 +267,9 @@ def draw_stages(model:ResNet,  # A model from `custom_resnet`
         if i: ax.annotate('', xy=(i - 0.42, 0), xytext=(i - 0.58, 0), arrowprops=dict(arrowstyle='->', lw=1))
     if title: ax.set_title(title, fontsize=10)
     return ax
+
+# %% ../nbs/01_models.ipynb #5644dc5d
+def resnet_split(model:ResNet,  # A model from `custom_resnet`, with `body` and `head`
+                ) -> list:
+    "Parameter groups for fastai: `[body, head]`, so `freeze()` trains the head only."
+    return [params(model.body), params(model.head)]

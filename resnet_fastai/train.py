@@ -26,8 +26,7 @@ import fastai.vision.learner  # registers show_results / plot_top_losses for ima
 from fastai.losses import CrossEntropyLossFlat, LabelSmoothingCrossEntropyFlat
 from fastai.torch_core import set_seed, rank_distrib, get_model, default_device, to_float, trainable_params
 from .blocks import n_params
-from fastai.vision.learner import default_split
-from .models import ResNet, get_arch, load_torchvision_weights
+from .models import ResNet, get_arch, load_torchvision_weights, resnet_split
 
 # %% auto #0
 __all__ = ['PRECISIONS', 'HEADLINE_MIME', 'make_learner', 'CPUMixedPrecision', 'resolve_precision', 'precision_callbacks',
@@ -52,7 +51,7 @@ def make_learner(dls,  # fastai DataLoaders; `dls.c` sets the number of outputs
     if pretrained is not None: load_pretrained(model, arch, pretrained)
     loss = LabelSmoothingCrossEntropyFlat(eps=label_smoothing) if label_smoothing else CrossEntropyLossFlat()
     learn = Learner(dls, model, loss_func=loss, metrics=accuracy, opt_func=opt_func,
-                    splitter=default_split if split else trainable_params,
+                    splitter=resnet_split if split else trainable_params,
                     path=Path(out) if out else Path('.'), model_dir='.',
                     cbs=precision_callbacks(precision, channels_last, dls.device))
     scalar = lambda v: v is None or isinstance(v, (bool, int, float, str))
