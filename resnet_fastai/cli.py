@@ -351,14 +351,17 @@ def cmd_degradation(epochs:int,  # Epochs of every run (the budget)
                     families:Annotated[list, dict(nargs='+', type=str)]=None,  # resnet and/or plain (default: both)
                     data:str=None,  # A CIFAR-10 folder (default: `$RESNET_FASTAI_DATA` or fastai's download)
                     n_per_class:int=None,  # Training images per class (default: all 5,000); a few for a quick try
+                    bs:int=None,  # Batch size (default: the recipe's 512); smaller for a quick try on a few images
                    ) -> int:
     "Plain and residual CIFAR nets with the cifar-fast recipe (07_degradation), one row per epoch appended to --csv."
     from resnet_fastai.degradation import paper_runs
-    _need(epochs > 0 and (n_per_class is None or n_per_class > 0), "--epochs and --n-per-class must be positive")
+    _need(epochs > 0 and all(v is None or v > 0 for v in (n_per_class, bs)),
+          "--epochs, --n-per-class and --bs must be positive")
     _need(data is None or (Path(data).expanduser()/'train'/'airplane').is_dir(),
           f"{data} is not a CIFAR-10 folder (no train/airplane/): give the folder that holds train/ and test/")
     runs = paper_runs(csv, epochs, depths=depths or (20, 56), seeds=seeds or (0,),
-                      families=families or ('resnet', 'plain'), n_per_class=n_per_class, path=data)
+                      families=families or ('resnet', 'plain'), n_per_class=n_per_class, path=data,
+                      **({} if bs is None else dict(bs=bs)))
     last = runs.groupby(['name', 'seed'], sort=False).last().reset_index()
     for r in last.itertuples():
         print(f"{r.name} seed {r.seed}: test error {1 - r.final_accuracy:.2%}, "

@@ -31,7 +31,7 @@ def paper_runs(csv,  # The committed table of finished runs (see `record_run`); 
                seeds=(0,),  # Seeds per depth and family
                families=('resnet', 'plain'),  # 'resnet' and/or 'plain' (the same network without shortcuts)
                dls=None,  # CIFAR-10 loaders to share between the runs; None: all 50,000 / 10,000 images, built once
-               **kwargs,  # Passed to `record_run`, e.g. `n_per_class` for a quick try
+               **kwargs,  # For `record_run`: `n_per_class` and `bs` for a quick try, or another recipe change
               ) -> pd.DataFrame:
     "Train the paper's CIFAR networks with the `cifar-fast` recipe, each run once: a rerun skips what `csv` holds."
     if bad := [d for d in depths if d < 8 or (d - 2) % 6]:
@@ -40,7 +40,8 @@ def paper_runs(csv,  # The committed table of finished runs (see `record_run`); 
         raise ValueError(f"unknown family {', '.join(bad)}: use resnet and/or plain")
     if dls is None:
         n = kwargs.pop('n_per_class', None)
-        dls = cifar_subset_dls(n or 5000, min(n or 1000, 1000), bs=CIFAR_FAST['bs'], path=kwargs.pop('path', None))
+        dls = cifar_subset_dls(n or 5000, min(n or 1000, 1000), bs=kwargs.get('bs', CIFAR_FAST['bs']),
+                               path=kwargs.pop('path', None))
     runs = [record_run(csv, f'{f}-{d}', seed=s, dls=dls, arch=f'{f}{d}', epochs=epochs, **kwargs)
             for s in seeds for d in depths for f in families]
     return pd.concat(runs, ignore_index=True)
