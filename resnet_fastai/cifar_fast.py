@@ -193,10 +193,13 @@ def train_cifar_fast(seed:int=0,  # Random seed: initialisation and batch order
 
 # %% ../nbs/06_cifar_fast.ipynb #2bfdfdf4
 def _commit() -> str:
-    "The commit of this package's clone (the code a run starts with); 'unknown' outside a clone."
-    try: return subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True, check=True,
-                               cwd=Path(resnet_fastai.__file__).parent).stdout.strip()
+    "The commit of this package's clone, '+changes' if its files differ from it; 'unknown' outside a clone."
+    git = lambda *a: subprocess.run(['git', *a], capture_output=True, text=True, check=True,
+                                    cwd=Path(resnet_fastai.__file__).parent).stdout.strip()
+    try: return git('rev-parse', '--short', 'HEAD') + ('+changes' if git('status', '--porcelain', '--', '.') else '')
     except (OSError, subprocess.CalledProcessError): return 'unknown'
+
+_CODE = _commit()  # the code this process imported: a long run keeps reporting it, whatever the clone does meanwhile
 
 def record_run(csv,  # The table of finished runs: one row per run and epoch (created if missing)
                name:str,  # The configuration's name, e.g. 'cifar-fast' or 'no whitening'
@@ -208,12 +211,11 @@ def record_run(csv,  # The table of finished runs: one row per run and epoch (cr
     old = pd.read_csv(csv) if csv.exists() else None
     if old is not None and (done := (old['name'] == name) & (old['seed'] == seed) & (old['budget'] == budget)).any():
         return old[done]
-    commit = _commit()  # the code the run starts with
     r = train_cifar_fast(seed=seed, **kwargs)
     run = dict(name=name, seed=seed, budget=budget, arch=r['arch'], n_train=r['n_train'], n_test=r['n_test'],
                final_accuracy=r['accuracy'], tta_accuracy=r['tta_accuracy'],
                minutes=r['seconds'] / 60, precision=r['cfg']['precision'], hardware=r['hardware'],
-               torch=torch.__version__.split('+')[0], commit=commit, date=pd.Timestamp.now().date().isoformat())
+               torch=torch.__version__.split('+')[0], commit=_CODE, date=pd.Timestamp.now().date().isoformat())
     rows = r['epochs'].assign(**run)[[*run, *r['epochs'].columns]]
     pd.concat([old, rows]).to_csv(csv, index=False)  # (a column new to the file reads as empty in older rows)
     return rows
