@@ -133,6 +133,7 @@ class PhaseTimes(Callback):
     def after_epoch(self): self.rows.append(self.row)
     def _add(self, k): now = time.perf_counter(); self.row[k] += now - self.t; self.t = now
 
+# %% ../nbs/06_cifar_fast.ipynb #c7e60001
 class TrainAccuracy(Callback):
     "Accuracy on each epoch's training batches as augmented, counted while training (the paper's training error)."
     def before_fit(self): self.rows = []
