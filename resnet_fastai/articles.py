@@ -12,12 +12,12 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 from torch import nn
-from fastai.basics import Learner, Adam, CrossEntropyLossFlat, accuracy, set_seed, L
+from fastai.basics import Learner, Adam, set_seed, L
 from fastai.layers import ConvLayer
 from .blocks import ResBlock
 from .models import ARCHS, get_arch
 from .pitfalls import ARTICLES, article_net, KerasBottleneck, FreshBatchNorm
-from .train import seed_run
+from .train import seed_run, make_learner
 
 # %% auto #0
 __all__ = ['SCHEDULES', 'keras_crossentropy', 'ends_with_softmax', 'article_model', 'fit_article', 'KerasV15Bottleneck',
@@ -69,9 +69,9 @@ def fit_article(dls,  # DataLoaders to train on
     seed_run(dls, seed)  # the same batches in the same order for every network
     model = article_model(net, dls.c, residual=residual, article_init=article_init, **changes)
     opt = partial(Adam, sqr_mom=0.999, eps=1e-7, wd=0.) if schedule == 'keras' else Adam
-    learn = Learner(dls, model, loss_func=keras_crossentropy if ends_with_softmax(model) else CrossEntropyLossFlat(),
-                    metrics=accuracy, opt_func=opt, cbs=[copy.deepcopy(cb) for cb in L(cbs)])
-    learn.recorder.train_metrics = True  # also the accuracy on the training batches, as Keras reports it
+    learn = make_learner(dls, model, loss_func=keras_crossentropy if ends_with_softmax(model) else None, opt_func=opt,
+                         split=False, cbs=[copy.deepcopy(cb) for cb in L(cbs)],
+                         train_metrics=True)  # also the accuracy on the training batches, as Keras reports it
     lr = lr or SCHEDULES[schedule]
     with learn.no_bar(), learn.no_logging():
         if schedule == 'keras': learn.fit(epochs, lr)

@@ -14,11 +14,10 @@ import torch.nn.functional as F
 from fastai.learner import Learner
 from fastai.callback.core import Callback
 from fastai.callback.schedule import fit_one_cycle  # patches Learner
-from fastai.losses import CrossEntropyLossFlat
 from fastai.metrics import error_rate
 from fastcore.foundation import L
 from .data import cifar_subset_dls
-from .train import seed_run
+from .train import seed_run, make_learner
 from .cifar_fast import CIFAR_FAST, record_run
 
 # %% auto #0
@@ -73,8 +72,8 @@ def fit_plain(dls,  # `DataLoaders` to train on
     "Train `model()` with `fit_one_cycle`, recording the error on the training batches and the validation set."
     seed_run(dls, seed)  # the same initialisation, and the same batches in the same order, for every model
     run_cbs = [copy.deepcopy(cb) for cb in L(cbs)] + ([Snapshot(snapshot_at)] if snapshot_at is not None else [])
-    learn = Learner(dls, model(), loss_func=CrossEntropyLossFlat(), metrics=error, cbs=run_cbs)
-    learn.recorder.train_metrics = True  # fastai then also accumulates the metrics over each epoch's training batches
+    # one parameter group, plain cross-entropy; fastai also accumulates the error over each epoch's training batches
+    learn = make_learner(dls, model(), split=False, metrics=error, cbs=run_cbs, train_metrics=True)
     with learn.no_bar(), learn.no_logging(): learn.fit_one_cycle(epochs, lr)
     return learn
 

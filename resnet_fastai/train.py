@@ -36,7 +36,7 @@ __all__ = ['PRECISIONS', 'CLAIM_RECORD', 'HEADLINE_MIME', 'make_learner', 'CPUMi
 
 # %% ../nbs/03_train.ipynb #d7b21f86
 def make_learner(dls,  # fastai DataLoaders; `dls.c` sets the number of outputs
-                 arch:str='resnet18',  # A name from `ARCHS` (resnet*, plain*) or a function (n_out, **arch_kwargs)
+                 arch='resnet18',  # A name from `ARCHS` (resnet*, plain*), a function (n_out, **arch_kwargs), or a model
                  out=None,  # Folder for checkpoints, metrics and plots (`Learner.path`)
                  label_smoothing:float=0.0,  # 0 for plain cross-entropy
                  pretrained=None,  # None, a torchvision state-dict file, or 'torchvision' to download ImageNet weights
@@ -44,16 +44,25 @@ def make_learner(dls,  # fastai DataLoaders; `dls.c` sets the number of outputs
                  channels_last:bool=False,  # Train in the channels-last memory layout (fastai's `ChannelsLast`)
                  split:bool=True,  # Body and head as two parameter groups; False: one group (`freeze` freezes nothing)
                  opt_func=Adam,  # fastai optimiser constructor (default Adam), or e.g. `OptimWrapper` on a PyTorch one
+                 loss_func=None,  # None: cross-entropy, label-smoothed by `label_smoothing`
+                 metrics=accuracy,  # fastai metrics, e.g. `error_rate`
+                 cbs=None,  # More callbacks, kept by the `Learner` for every fit
+                 train_metrics:bool=False,  # Also compute the metrics on the training batches (`Recorder.train_metrics`)
                  **arch_kwargs,  # Passed to `get_arch`, e.g. zero_bn=True or block=MyBlock
                 ) -> Learner:
-    "A `Learner` with our `arch`, accuracy, a body/head splitter and the callbacks of `precision` on the data's device."
-    model = get_arch(arch, dls.c, **arch_kwargs) if isinstance(arch, str) else arch(dls.c, **arch_kwargs)
+    "The package's one `Learner`: `arch`, its loss and metrics, a body/head splitter, the callbacks of `precision`."
+    if isinstance(arch, nn.Module):
+        if arch_kwargs: raise ValueError(f"{', '.join(arch_kwargs)}: a built model takes no arguments; pass its builder")
+        model = arch
+    else: model = get_arch(arch, dls.c, **arch_kwargs) if isinstance(arch, str) else arch(dls.c, **arch_kwargs)
     if pretrained is not None: load_pretrained(model, arch, pretrained)
-    loss = LabelSmoothingCrossEntropyFlat(eps=label_smoothing) if label_smoothing else CrossEntropyLossFlat()
-    learn = Learner(dls, model, loss_func=loss, metrics=accuracy, opt_func=opt_func,
+    if loss_func is None:
+        loss_func = LabelSmoothingCrossEntropyFlat(eps=label_smoothing) if label_smoothing else CrossEntropyLossFlat()
+    learn = Learner(dls, model, loss_func=loss_func, metrics=metrics, opt_func=opt_func,
                     splitter=resnet_split if split else trainable_params,
                     path=Path(out) if out else Path('.'), model_dir='.',
-                    cbs=precision_callbacks(precision, channels_last, dls.device))
+                    cbs=precision_callbacks(precision, channels_last, dls.device) + list(L(cbs)))
+    learn.recorder.train_metrics = train_metrics
     scalar = lambda v: v is None or isinstance(v, (bool, int, float, str))
     plain = {k: v for k, v in arch_kwargs.items()
              if scalar(v) or (isinstance(v, (list, tuple)) and all(map(scalar, v)))}
