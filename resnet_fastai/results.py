@@ -1,4 +1,4 @@
-"""What a run leaves behind: a checkpoint every epoch, resuming with the optimizer's state, loading a trained model.
+"""What a run leaves: a checkpoint each epoch, resuming with the optimizer's state, a loaded model; runs to a verdict.
 
 Docs: https://resnet-fastai.github.io/resnet-fastai/results.html.md"""
 
@@ -6,7 +6,7 @@ Docs: https://resnet-fastai.github.io/resnet-fastai/results.html.md"""
 
 # %% ../nbs/04_results.ipynb #76476183
 from __future__ import annotations
-import importlib, os
+import importlib, os, time
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -15,10 +15,10 @@ from fastcore.foundation import L
 from fastai.callback.core import Callback
 from fastai.torch_core import rank_distrib, get_model
 from .models import ResNet, get_arch
-from .train import CheckpointError, read_checkpoint
+from .train import CheckpointError, read_checkpoint, clear_gap, points, headline_bundle, hardware, HEADLINE_MIME
 
 # %% auto #0
-__all__ = ['load_model']
+__all__ = ['load_model', 'finals', 'per_seed', 'against', 'verdict', 'summary', 'Stopwatch', 'record']
 
 # %% ../nbs/04_results.ipynb #561c0479
 def load_model(fn) -> tuple[ResNet, dict]:
@@ -44,3 +44,87 @@ def _import(name, fn):
     raise CheckpointError(f"{fn} was trained with a part ({name}) that this package does not define: "
                           "rebuild that model in Python and load its weights with "
                           "`model.load_state_dict(read_checkpoint(fn)['model'])`")
+
+# %% ../nbs/04_results.ipynb #e4a10003
+def finals(runs:pd.DataFrame,  # A row per run and epoch, with `seed`, `epoch` and a configuration column
+           name:str='name',  # The configuration column
+          ) -> pd.DataFrame:
+    "The last epoch of every run: one row per configuration and seed, in the order the runs were made."
+    return runs.drop_duplicates([name, 'seed'], keep='last').reset_index(drop=True)
+
+# %% ../nbs/04_results.ipynb #e4a10004
+def per_seed(runs:pd.DataFrame,  # A row per run and epoch (see `finals`)
+             col:str='accuracy',  # The value to read from each run's last epoch
+             name:str='name',  # The configuration column
+            ) -> pd.DataFrame:
+    "The last epoch's `col` of every run: a row per seed, a column per configuration (in the order they ran)."
+    last = finals(runs, name)
+    return last.pivot(index='seed', columns=name, values=col)[list(dict.fromkeys(last[name]))]
+
+# %% ../nbs/04_results.ipynb #e4a10006
+def against(table:pd.DataFrame,  # A row per seed, a column per configuration (as `per_seed` gives)
+            baseline:str,  # The configuration every other one is compared with
+           ) -> pd.DataFrame:
+    "Each configuration minus `baseline`, seed by seed (the baseline's own column is dropped)."
+    if baseline not in table:
+        raise ValueError(f"no configuration {baseline!r}: choose one of {', '.join(map(str, table.columns))}")
+    return table.drop(columns=baseline).sub(table[baseline], axis=0)
+
+# %% ../nbs/04_results.ipynb #e4a10007
+def verdict(diff,  # Per-seed differences from the baseline (a Series or list)
+            up:str='better',  # The word for a difference above zero
+            down:str='worse',  # ... and below zero
+           ) -> str:
+    "The differences as text: mean ± sd in points, and `up` or `down` beyond the seed noise (`clear_gap`), or within it."
+    diff = pd.Series(diff, dtype=float).dropna()
+    if len(diff) < 2: return f"{diff.mean() * 100:+.1f} points, one seed: no verdict"
+    if not clear_gap(diff): return f"{points(diff)}, within seed noise"
+    return f"{points(diff)}, {up if diff.mean() > 0 else down} beyond seed noise"
+
+# %% ../nbs/04_results.ipynb #e4a1000a
+def summary(runs:pd.DataFrame,  # A row per run and epoch (see `finals`)
+            col:str='accuracy',  # The value compared
+            baseline:str|None=None,  # Compare every configuration with this one, seed by seed
+            name:str='name',  # The configuration column
+           ) -> pd.DataFrame:
+    "A row per configuration: seeds, mean and sd of the last `col`, minutes per run; the difference from `baseline`."
+    t, last = per_seed(runs, col, name), finals(runs, name)
+    out = pd.DataFrame({'seeds': t.count(), col: t.mean(), f'{col}_sd': t.std()})
+    if 'seconds' in last or 'minutes' in last:
+        mins = last.seconds / 60 if 'seconds' in last else last.minutes
+        out['minutes'] = mins.groupby(last[name].values).mean()
+    if baseline is not None:
+        d = against(t, baseline)
+        out['difference'] = d.mean()
+        out['beyond_noise'] = pd.Series({c: d[c].count() > 1 and clear_gap(d[c].dropna()) for c in d}
+                                       ).reindex(out.index, fill_value=False)
+        out['verdict'] = pd.Series({c: verdict(d[c]) for c in d})
+        out.loc[baseline, 'verdict'] = 'baseline'
+    return out.rename_axis(name)
+
+# %% ../nbs/04_results.ipynb #e4a1000d
+class Stopwatch:
+    "Wall time since it was made, with the hardware it ran on: `f'{clock}'` reads e.g. '3.2 min on <CPU>, 2 threads'."
+    def __init__(self, device=None): self.device, self.start = device, time.perf_counter()
+    @property
+    def minutes(self) -> float: return (time.perf_counter() - self.start) / 60
+    def __str__(self): return f"{self.minutes:.1f} min on {hardware(self.device)}"
+
+# %% ../nbs/04_results.ipynb #e4a10010
+def record(what:str,  # What was measured, e.g. "ResNet-56 vs ResNet-20, CIFAR-10 test error"
+           value:str,  # The result, formatted
+           runs:pd.DataFrame,  # The runs behind it (a row per run and epoch): the budget is read from them
+           note:str='',  # Anything the runs cannot say, put first, e.g. "the cifar-fast recipe"
+           name:str='name',  # The configuration column
+          ) -> dict:
+    "Show a `headline` whose budget (seeds, epochs, images, hardware, minutes) is read from `runs`; returns its record."
+    from IPython.display import display
+    last = finals(runs, name)
+    n_seeds, minutes = last.seed.nunique(), (last.seconds.sum() / 60 if 'seconds' in last else last.minutes.sum())
+    images = f" of {int(last.n_train.iloc[0]):,} images" if 'n_train' in last else ''
+    device = ' and '.join(dict.fromkeys(last.hardware)) if 'hardware' in last else hardware()
+    how = (f"{note}; " if note else '') + (f"{n_seeds} seed{'s' * (n_seeds > 1)}, {int(last.epoch.max())} epochs{images}, "
+                                           f"{len(last)} runs in {minutes:.0f} min; {device}")
+    bundle = headline_bundle(what, value, how)
+    display(bundle, raw=True)
+    return bundle[HEADLINE_MIME]
