@@ -15,7 +15,7 @@ from fastcore.foundation import L
 from fastai.callback.core import Callback
 from fastai.torch_core import rank_distrib, get_model
 from .models import ResNet, get_arch
-from .train import CheckpointError, read_checkpoint, clear_gap, points, headline_bundle, hardware, HEADLINE_MIME
+from .train import CheckpointError, read_checkpoint, clear_gap, points, headline, hardware
 
 # %% auto #0
 __all__ = ['load_model', 'finals', 'per_seed', 'against', 'verdict', 'summary', 'Stopwatch', 'record']
@@ -118,13 +118,11 @@ def record(what:str,  # What was measured, e.g. "ResNet-56 vs ResNet-20, CIFAR-1
            name:str='name',  # The configuration column
           ) -> dict:
     "Show a `headline` whose budget (seeds, epochs, images, hardware, minutes) is read from `runs`; returns its record."
-    from IPython.display import display
     last = finals(runs, name)
     n_seeds, minutes = last.seed.nunique(), (last.seconds.sum() / 60 if 'seconds' in last else last.minutes.sum())
     images = f" of {int(last.n_train.iloc[0]):,} images" if 'n_train' in last else ''
     device = ' and '.join(dict.fromkeys(last.hardware)) if 'hardware' in last else hardware()
     how = (f"{note}; " if note else '') + (f"{n_seeds} seed{'s' * (n_seeds > 1)}, {int(last.epoch.max())} epochs{images}, "
                                            f"{len(last)} runs in {minutes:.0f} min; {device}")
-    bundle = headline_bundle(what, value, how)
-    display(bundle, raw=True)
-    return bundle[HEADLINE_MIME]
+    headline(what, value, how)
+    return dict(what=what, value=value, how=how)
