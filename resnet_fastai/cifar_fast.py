@@ -6,11 +6,10 @@ Docs: https://resnet-fastai.github.io/resnet-fastai/cifar_fast.html.md"""
 
 # %% ../nbs/06_cifar_fast.ipynb #72f24aec
 from __future__ import annotations
-import subprocess, time
+import time
 from pathlib import Path
 import pandas as pd
 import torch
-import resnet_fastai
 from torch import nn
 from fastai.callback.core import Callback
 from fastai.layers import BatchNorm
@@ -20,6 +19,7 @@ from .blocks import ResBlock
 from .models import custom_resnet
 from .data import cifar_subset_dls
 from .train import train, hardware, resolve_precision, fast_precision
+from .results import run_once
 
 # %% auto #0
 __all__ = ['CIFAR_FAST', 'Whiten', 'conv_pool', 'pool_stage', 'whiten_stem', 'Scale', 'max_head', 'fast_resnet', 'nesterov_sgd',
@@ -193,30 +193,16 @@ def train_cifar_fast(seed:int=0,  # Random seed: initialisation and batch order
                 seconds=seconds, epochs=epochs, n_train=dls.train.n, n_test=dls.valid.n, hardware=hardware(dls.device))
 
 # %% ../nbs/06_cifar_fast.ipynb #2bfdfdf4
-def _commit() -> str:
-    "The commit of this package's clone, '+changes' if its files differ from it; 'unknown' outside a clone."
-    git = lambda *a: subprocess.run(['git', *a], capture_output=True, text=True, check=True,
-                                    cwd=Path(resnet_fastai.__file__).parent).stdout.strip()
-    try: return git('rev-parse', '--short', 'HEAD') + ('+changes' if git('status', '--porcelain', '--', '.') else '')
-    except (OSError, subprocess.CalledProcessError): return 'unknown'
-
-_CODE = _commit()  # the code this process imported: a long run keeps reporting it, whatever the clone does meanwhile
-
 def record_run(csv,  # The table of finished runs: one row per run and epoch (created if missing)
                name:str,  # The configuration's name, e.g. 'cifar-fast' or 'no whitening'
                seed:int=0,  # Seed of this run
                **kwargs,  # Passed to `train_cifar_fast`: changes to the recipe, `dls`, `path`, `n_per_class`
               ) -> pd.DataFrame:
-    "Run `train_cifar_fast` for `name`, `seed` and budget unless `csv` holds that run; append its rows and return them."
-    csv, budget = Path(csv), kwargs.get('epochs', CIFAR_FAST['epochs'])
-    old = pd.read_csv(csv) if csv.exists() else None
-    if old is not None and (done := (old['name'] == name) & (old['seed'] == seed) & (old['budget'] == budget)).any():
-        return old[done]
-    r = train_cifar_fast(seed=seed, **kwargs)
-    run = dict(name=name, seed=seed, budget=budget, arch=r['arch'], n_train=r['n_train'], n_test=r['n_test'],
-               final_accuracy=r['accuracy'], tta_accuracy=r['tta_accuracy'],
-               minutes=r['seconds'] / 60, precision=r['cfg']['precision'], hardware=r['hardware'],
-               torch=torch.__version__.split('+')[0], commit=_CODE, date=pd.Timestamp.now().date().isoformat())
-    rows = r['epochs'].assign(**run)[[*run, *r['epochs'].columns]]
-    pd.concat([old, rows]).to_csv(csv, index=False)  # (a column new to the file reads as empty in older rows)
-    return rows
+    "Run `train_cifar_fast` for `name`, `seed` and budget (its epochs) unless `csv` holds that run (`run_once`)."
+    def fit():
+        r = train_cifar_fast(seed=seed, **kwargs)
+        run = dict(arch=r['arch'], n_train=r['n_train'], n_test=r['n_test'], final_accuracy=r['accuracy'],
+                   tta_accuracy=r['tta_accuracy'], minutes=r['seconds'] / 60, precision=r['cfg']['precision'],
+                   hardware=r['hardware'])
+        return r['epochs'].assign(**run)[[*run, *r['epochs'].columns]]
+    return run_once(csv, name, seed, kwargs.get('epochs', CIFAR_FAST['epochs']), fit)

@@ -6,19 +6,20 @@ Docs: https://resnet-fastai.github.io/resnet-fastai/results.html.md"""
 
 # %% ../nbs/04_results.ipynb #76476183
 from __future__ import annotations
-import importlib, os, time
+import importlib, os, subprocess, time
 from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
+import resnet_fastai
 from fastcore.foundation import L
 from fastai.callback.core import Callback
 from fastai.torch_core import rank_distrib, get_model
 from .models import ResNet, get_arch
-from .train import CheckpointError, read_checkpoint, clear_gap, points, headline, hardware
+from .train import CheckpointError, read_checkpoint, clear_gap, points, headline, hardware, compare
 
 # %% auto #0
-__all__ = ['load_model', 'finals', 'per_seed', 'against', 'verdict', 'summary', 'Stopwatch', 'record']
+__all__ = ['load_model', 'finals', 'per_seed', 'against', 'verdict', 'summary', 'Stopwatch', 'record', 'run_once', 'compare_runs']
 
 # %% ../nbs/04_results.ipynb #561c0479
 def load_model(fn) -> tuple[ResNet, dict]:
@@ -126,3 +127,47 @@ def record(what:str,  # What was measured, e.g. "ResNet-56 vs ResNet-20, CIFAR-1
                                            f"{len(last)} runs in {minutes:.0f} min; {device}")
     headline(what, value, how)
     return dict(what=what, value=value, how=how)
+
+# %% ../nbs/04_results.ipynb #e4a10013
+def _commit() -> str:
+    "The commit of this package's clone, '+changes' if its files differ from it; 'unknown' outside a clone."
+    git = lambda *a: subprocess.run(['git', *a], capture_output=True, text=True, check=True,
+                                    cwd=Path(resnet_fastai.__file__).parent).stdout.strip()
+    try: return git('rev-parse', '--short', 'HEAD') + ('+changes' if git('status', '--porcelain', '--', '.') else '')
+    except (OSError, subprocess.CalledProcessError): return 'unknown'
+
+_CODE = _commit()  # the code this process imported: a long run keeps reporting it, whatever the clone does meanwhile
+
+def run_once(csv,  # The table of finished runs: a row per run and epoch (created if missing)
+             name:str,  # The configuration
+             seed:int,  # The seed
+             budget,  # The budget, as the experiment counts it (epochs, images): another budget is another run
+             fit,  # Called with no arguments when `csv` lacks the run; returns its rows, one per epoch
+             device=None,  # Where it trains, for the `hardware` column if `fit`'s rows have none
+            ) -> pd.DataFrame:
+    "The rows of run (`name`, `seed`, `budget`) from `csv`; if absent, `fit`'s rows, appended with how they were made."
+    csv = Path(csv)
+    old = pd.read_csv(csv) if csv.exists() else None
+    if old is not None and (done := (old['name'] == name) & (old['seed'] == seed) & (old['budget'] == budget)).any():
+        return old[done]
+    rows = pd.DataFrame(fit()).drop(columns=['name', 'seed', 'budget'], errors='ignore')
+    made = dict(hardware=hardware(device), torch=torch.__version__.split('+')[0], commit=_CODE,
+                date=pd.Timestamp.now().date().isoformat())
+    rows = pd.concat([pd.DataFrame(dict(name=name, seed=seed, budget=budget), index=rows.index), rows,
+                      pd.DataFrame({k: v for k, v in made.items() if k not in rows}, index=rows.index)], axis=1)
+    pd.concat([old, rows]).to_csv(csv, index=False)  # (a column new to the file reads as empty in older rows)
+    return rows
+
+# %% ../nbs/04_results.ipynb #e4a10016
+def compare_runs(csv,  # The table of finished runs (see `run_once`)
+                 dls,  # DataLoaders every run trains on
+                 configs:dict,  # Name -> the `fit` kwargs that differ between runs, as for `compare`
+                 seeds:tuple=(0,),  # One run per configuration and seed
+                 budget=None,  # The budget that keys the runs; None: the `epochs` passed on
+                 **kwargs,  # For `compare`: `fit`, `epochs`, `verbose`, ...
+                ) -> pd.DataFrame:
+    "`compare`, one run at a time through `run_once`: a run already in `csv` is read back, not trained again."
+    budget = kwargs.get('epochs') if budget is None else budget
+    if budget is None: raise ValueError("no budget to key the runs by: pass epochs=... or budget=...")
+    return pd.concat([run_once(csv, name, seed, budget, lambda: compare(dls, {name: cfg}, seeds=(seed,), **kwargs), dls.device)
+                      for seed in seeds for name, cfg in configs.items()], ignore_index=True)
