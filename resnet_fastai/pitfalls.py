@@ -174,7 +174,7 @@ class KerasHead(nn.Sequential):
 
 # %% ../nbs/09_pitfalls.ipynb #65897613
 def glorot_(model:nn.Module) -> nn.Module:
-    "Keras' default initialisation: Glorot-uniform weights, zero biases (fastai's `apply_init`, batch norms left alone)."
+    "Keras' default initialisation: Glorot-uniform weights, zero biases (fastai's `apply_init`; batch norms kept)."
     apply_init(model, nn.init.xavier_uniform_)
     return model
 

@@ -76,7 +76,7 @@ def verdict(diff,  # Per-seed differences from the baseline (a Series or list)
             up:str='better',  # The word for a difference above zero
             down:str='worse',  # ... and below zero
            ) -> str:
-    "The differences as text: mean ± sd in points, and `up` or `down` beyond the seed noise (`clear_gap`), or within it."
+    "The differences as text: mean ± sd in points, and `up` or `down` beyond the seed noise (`clear_gap`), else within."
     diff = pd.Series(diff, dtype=float).dropna()
     if len(diff) < 2: return f"{diff.mean() * 100:+.1f} points, one seed: no verdict"
     if not clear_gap(diff): return f"{points(diff)}, within seed noise"
@@ -123,8 +123,8 @@ def record(what:str,  # What was measured, e.g. "ResNet-56 vs ResNet-20, CIFAR-1
     n_seeds, minutes = last.seed.nunique(), (last.seconds.sum() / 60 if 'seconds' in last else last.minutes.sum())
     images = f" of {int(last.n_train.iloc[0]):,} images" if 'n_train' in last else ''
     device = ' and '.join(dict.fromkeys(last.hardware)) if 'hardware' in last else hardware()
-    how = (f"{note}; " if note else '') + (f"{n_seeds} seed{'s' * (n_seeds > 1)}, {int(last.epoch.max())} epochs{images}, "
-                                           f"{len(last)} runs in {minutes:.0f} min; {device}")
+    budget = f"{n_seeds} seed{'s' * (n_seeds > 1)}, {int(last.epoch.max())} epochs{images}"
+    how = (f"{note}; " if note else '') + f"{budget}, {len(last)} runs in {minutes:.0f} min; {device}"
     headline(what, value, how)
     return dict(what=what, value=value, how=how)
 
@@ -169,5 +169,6 @@ def compare_runs(csv,  # The table of finished runs (see `run_once`)
     "`compare`, one run at a time through `run_once`: a run already in `csv` is read back, not trained again."
     budget = kwargs.get('epochs') if budget is None else budget
     if budget is None: raise ValueError("no budget to key the runs by: pass epochs=... or budget=...")
-    return pd.concat([run_once(csv, name, seed, budget, lambda: compare(dls, {name: cfg}, seeds=(seed,), **kwargs), dls.device)
+    fit = lambda name, cfg, seed: lambda: compare(dls, {name: cfg}, seeds=(seed,), **kwargs)
+    return pd.concat([run_once(csv, name, seed, budget, fit(name, cfg, seed), dls.device)
                       for seed in seeds for name, cfg in configs.items()], ignore_index=True)

@@ -36,7 +36,7 @@ __all__ = ['PRECISIONS', 'CLAIM_RECORD', 'HEADLINE_MIME', 'make_learner', 'CPUMi
 
 # %% ../nbs/03_train.ipynb #d7b21f86
 def make_learner(dls,  # fastai DataLoaders; `dls.c` sets the number of outputs
-                 arch='resnet18',  # A name from `ARCHS` (resnet*, plain*), a function (n_out, **arch_kwargs), or a model
+                 arch='resnet18',  # A name from `ARCHS`, a function (n_out, **arch_kwargs), or a model
                  out=None,  # Folder for checkpoints, metrics and plots (`Learner.path`)
                  label_smoothing:float=0.0,  # 0 for plain cross-entropy
                  pretrained=None,  # None, a torchvision state-dict file, or 'torchvision' to download ImageNet weights
@@ -47,12 +47,12 @@ def make_learner(dls,  # fastai DataLoaders; `dls.c` sets the number of outputs
                  loss_func=None,  # None: cross-entropy, label-smoothed by `label_smoothing`
                  metrics=accuracy,  # fastai metrics, e.g. `error_rate`
                  cbs=None,  # More callbacks, kept by the `Learner` for every fit
-                 train_metrics:bool=False,  # Also compute the metrics on the training batches (`Recorder.train_metrics`)
+                 train_metrics:bool=False,  # Also the metrics on the training batches (`Recorder.train_metrics`)
                  **arch_kwargs,  # Passed to `get_arch`, e.g. zero_bn=True or block=MyBlock
                 ) -> Learner:
     "The package's one `Learner`: `arch`, its loss and metrics, a body/head splitter, the callbacks of `precision`."
     if isinstance(arch, nn.Module):
-        if arch_kwargs: raise ValueError(f"{', '.join(arch_kwargs)}: a built model takes no arguments; pass its builder")
+        if arch_kwargs: raise ValueError(f"{', '.join(arch_kwargs)}: a built model takes no arguments; pass a builder")
         model = arch
     else: model = get_arch(arch, dls.c, **arch_kwargs) if isinstance(arch, str) else arch(dls.c, **arch_kwargs)
     if pretrained is not None: load_pretrained(model, arch, pretrained)
