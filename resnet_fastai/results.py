@@ -108,7 +108,9 @@ class Stopwatch:
     "Wall time since it was made, with the hardware it ran on: `f'{clock}'` reads e.g. '3.2 min on <CPU>, 2 threads'."
     def __init__(self, device=None): self.device, self.start = device, time.perf_counter()
     @property
-    def minutes(self) -> float: return (time.perf_counter() - self.start) / 60
+    def seconds(self) -> float: return time.perf_counter() - self.start
+    @property
+    def minutes(self) -> float: return self.seconds / 60
     def __str__(self): return f"{self.minutes:.1f} min on {hardware(self.device)}"
 
 # %% ../nbs/04_results.ipynb #e4a10010
