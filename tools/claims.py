@@ -18,7 +18,7 @@ from fastcore.nbio import read_nb
 ROOT = Path(__file__).resolve().parents[1]
 RECORD = 'claim held:'
 CALL = re.compile(r'(?<![\w.])claim\(')
-NOT_RERUN = {'03_train', '05_bench', '08_pooling', '09_pitfalls', '10_tricks', '11_fast'}
+NOT_RERUN = {'03_train', '08_pooling', '09_pitfalls', '10_tricks', '11_fast'}
 
 
 def notebooks(root: Path = ROOT) -> list[Path]: return sorted((root/'nbs').glob('[0-9][0-9]_*.ipynb'))
