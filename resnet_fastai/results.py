@@ -171,6 +171,7 @@ def compare_runs(csv,  # The table of finished runs (see `run_once`)
     "`compare`, one run at a time through `run_once`: a run already in `csv` is read back, not trained again."
     budget = kwargs.get('epochs') if budget is None else budget
     if budget is None: raise ValueError("no budget to key the runs by: pass epochs=... or budget=...")
-    fit = lambda name, cfg, seed: lambda: compare(dls, {name: cfg}, seeds=(seed,), **kwargs)
-    return pd.concat([run_once(csv, name, seed, budget, fit(name, cfg, seed), dls.device)
-                      for seed in seeds for name, cfg in configs.items()], ignore_index=True)
+    def one(name, cfg, seed):
+        fit = lambda: compare(dls, {name: cfg}, seeds=(seed,), **kwargs)  # called only if `csv` lacks the run
+        return run_once(csv, name, seed, budget, fit, dls.device)
+    return pd.concat([one(name, cfg, seed) for seed in seeds for name, cfg in configs.items()], ignore_index=True)
